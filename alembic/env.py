@@ -1,0 +1,57 @@
+"""Alembic environment: one history for SpatiaLite and PostGIS.
+
+Autogenerate only against PostGIS: against SpatiaLite it proposes dropping SpatiaLite's own
+tables. GeoAlchemy2's helpers render geometry columns and spatial indexes portably.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import context
+from geoalchemy2 import alembic_helpers
+
+import policies.models  # noqa: F401  (registers the tables on Base.metadata)
+from core.db import Base, create_engine
+from core.settings import get_settings
+
+target_metadata = Base.metadata
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Compare only our tables: not SpatiaLite's metadata tables, not PostGIS's spatial_ref_sys."""
+    if type_ == "table" and reflected and compare_to is None and name not in target_metadata.tables:
+        return False
+    return bool(alembic_helpers.include_object(obj, name, type_, reflected, compare_to))
+
+
+def _configure(connection: Any) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_object=include_object,
+        process_revision_directives=alembic_helpers.writer,
+        render_item=alembic_helpers.render_item,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = create_engine(get_settings())
+    with engine.connect() as conn:
+        _configure(conn)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (SQL script) migrations are not supported; run against a database.")
+run_migrations_online()

@@ -1,0 +1,23 @@
+"""Organisations: who the caller is."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import PrincipalDep, SessionDep
+from api.problems import PROBLEM_RESPONSES
+from policies import service as policies_service
+from policies.schemas import MeRead, OrganizationRead
+
+router = APIRouter(prefix="/organizations", tags=["organizations"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("/me", response_model=MeRead, summary="The calling organisation")
+def me(session: SessionDep, principal: PrincipalDep) -> MeRead:
+    """The organisation and client behind the access token, with the scopes the token grants."""
+    org = policies_service.get_organization_or_raise(session, principal, organization_id=principal.organization_id)
+    return MeRead(
+        organization=OrganizationRead.model_validate(org),
+        client_id=principal.client_id,
+        scopes=sorted(principal.scopes),
+    )

@@ -1,0 +1,78 @@
+"""The demo data set: a few organisations of every kind, one client each. Loading it twice
+changes nothing but the demo clients' secrets, which are re-issued so they can be shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from core.principal import OrganizationKind
+from policies import service as policies_service
+from policies.models import OAuthClient, Organization
+from policies.scopes import ALL_SCOPES, ApiScope
+
+DEMO_CLIENT_NAME = "demo"
+
+_READ = {ApiScope.graph_read, ApiScope.assessments_read, ApiScope.risk_read}
+SCOPES_BY_KIND: dict[OrganizationKind, set[str]] = {
+    OrganizationKind.brand: _READ | {ApiScope.graph_write, ApiScope.maps_read},
+    OrganizationKind.supplier: _READ | {ApiScope.graph_write, ApiScope.assessments_write},
+    OrganizationKind.recruiter: _READ | {ApiScope.graph_write, ApiScope.assessments_write},
+    OrganizationKind.auditor: {ApiScope.graph_read, ApiScope.assessments_read, ApiScope.assessments_write},
+    OrganizationKind.ctip: {ApiScope.graph_read, ApiScope.risk_read, ApiScope.maps_read},
+    OrganizationKind.platform: set(ALL_SCOPES),
+}
+
+#: Fictional organisations (kind, display name, ISO country of the head office).
+DEMO_ORGANIZATIONS: tuple[tuple[OrganizationKind, str, str], ...] = (
+    (OrganizationKind.brand, "Atlas Apparel (demo)", "DE"),
+    (OrganizationKind.brand, "Birchwood Outfitters (demo)", "US"),
+    (OrganizationKind.supplier, "Riverside Knitting Mills (demo)", "BD"),
+    (OrganizationKind.recruiter, "Fairway Recruitment Agency (demo)", "NP"),
+    (OrganizationKind.auditor, "Veritas Assessment Services (demo)", "GB"),
+    (OrganizationKind.ctip, "Open Corridors Initiative (demo)", "TH"),
+    (OrganizationKind.platform, "Loomline Operators (demo)", "NL"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoClient:
+    organization: str
+    kind: OrganizationKind
+    client_id: str
+    client_secret: str
+    scopes: str
+
+
+def _organization(session: Session, kind: OrganizationKind, name: str, country: str) -> Organization:
+    existing = session.scalars(
+        sa.select(Organization).where(Organization.kind == kind, Organization.display_name == name)
+    ).first()
+    return existing or policies_service.create_organization(
+        session, None, kind=kind, display_name=name, country=country
+    )
+
+
+def _client(session: Session, org: Organization) -> DemoClient:
+    existing = session.scalars(
+        sa.select(OAuthClient).where(OAuthClient.organization_id == org.id, OAuthClient.name == DEMO_CLIENT_NAME)
+    ).first()
+    if existing is None:
+        issued = policies_service.create_client(
+            session, None, organization_id=org.id, scopes=" ".join(SCOPES_BY_KIND[org.kind]), name=DEMO_CLIENT_NAME
+        )
+    else:
+        issued = policies_service.reset_client_secret(session, None, client_id=existing.client_id)
+    return DemoClient(
+        organization=org.display_name,
+        kind=org.kind,
+        client_id=issued.client.client_id,
+        client_secret=issued.client_secret,
+        scopes=issued.client.allowed_scopes,
+    )
+
+
+def load_demo(session: Session) -> list[DemoClient]:
+    return [_client(session, _organization(session, kind, name, country)) for kind, name, country in DEMO_ORGANIZATIONS]

@@ -1,0 +1,1 @@
+"""Shared foundations: settings, database, errors, ids, time. Imports no domain package."""

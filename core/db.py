@@ -1,0 +1,95 @@
+"""Engine, sessions and the declarative Base, for SQLite + SpatiaLite and PostgreSQL + PostGIS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+import sqlalchemy as sa
+from geoalchemy2.admin.dialects.sqlite import init_spatialite
+from sqlalchemy import event
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from core.settings import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware UTC on both dialects (SQLite would otherwise hand back naive values)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _prepare_sqlite_connection(dbapi_conn: Any, _record: Any, *, spatialite_path: str) -> None:
+    # SQLAlchemy, not the driver, decides where transactions begin (see the "begin" hook);
+    # otherwise pysqlite delays BEGIN and SAVEPOINT-based test isolation breaks.
+    dbapi_conn.isolation_level = None
+    dbapi_conn.enable_load_extension(True)
+    dbapi_conn.load_extension(spatialite_path)
+    dbapi_conn.enable_load_extension(False)
+    dbapi_conn.execute("PRAGMA foreign_keys = ON")
+    dbapi_conn.execute("PRAGMA busy_timeout = 30000")
+    # Readers do not block the writer (a no-op for in-memory databases).
+    dbapi_conn.execute("PRAGMA journal_mode = WAL")
+    init_spatialite(dbapi_conn, transaction=True, init_mode="WGS84")
+
+
+def create_engine(settings: Settings) -> Engine:
+    """The engine for ``settings.database_url``; SQLite gets SpatiaLite loaded on every connection."""
+    url = settings.database_url
+    if not settings.is_sqlite:
+        return sa.create_engine(url, pool_pre_ping=True)
+    # The stdlib sqlite3 of pyenv-built CPython cannot load extensions; sqlean.py can, everywhere.
+    import sqlean
+
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, module=sqlean, connect_args={"check_same_thread": False})
+    event.listen(
+        engine,
+        "connect",
+        partial(_prepare_sqlite_connection, spatialite_path=settings.spatialite_path),
+    )
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    return engine
+
+
+def create_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with factory() as session, session.begin():
+        yield session

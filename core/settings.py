@@ -1,0 +1,63 @@
+"""Runtime settings, read from ``LOOMLINE_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The embedded default: a SQLite file with SpatiaLite, relative to the working directory.
+DEFAULT_DATABASE_URL = "sqlite:///var/loomline.sqlite"
+
+
+class Settings(BaseSettings):
+    """Every knob of a Loomline process. Unset variables take the documented defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="LOOMLINE_", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="sqlite:///PATH (SpatiaLite) or postgresql+psycopg://... (PostGIS).",
+    )
+    spatialite_path: str = Field(
+        "mod_spatialite",
+        description="Name or path of the SpatiaLite loadable module.",
+    )
+    issuer: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public base URL of this server: the `iss` of every token it signs.",
+    )
+    audience: str | None = Field(
+        None,
+        description="Resource identifier put in `aud`; defaults to `<issuer>/v1`.",
+    )
+    access_token_ttl_seconds: int = Field(600, ge=1, le=86_400)
+    clock_skew_seconds: int = Field(30, ge=0, le=300, description="Leeway for exp/nbf/iat between servers.")
+
+    @field_validator("issuer")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def resource_audience(self) -> str:
+        return self.audience or f"{self.issuer}/v1"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        """The database file of a ``sqlite:///`` URL (None for memory or other dialects)."""
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        raw = self.database_url[len(prefix) :].split("?", 1)[0]
+        return None if raw in ("", ":memory:") else Path(raw)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

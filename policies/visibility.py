@@ -1,0 +1,48 @@
+"""Scope objects: what a principal may read, as values repositories must take to build queries.
+
+Each resource kind gets one ``visible_*`` SQL expression built from a scope object, identical
+on both dialects, so list, count and map queries filter in the database and cannot forget to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
+
+from core.principal import OrganizationKind, Principal
+from policies.models import Organization, SharingGrant
+from policies.scopes import ApiScope
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationReadScope:
+    """Organisations a principal may read: its own, or all of them for platform administrators."""
+
+    own_organization_id: uuid.UUID
+    all_organizations: bool
+
+
+def organization_read_scope(principal: Principal) -> OrganizationReadScope:
+    """Which organisations may this principal read?"""
+    is_operator = principal.organization_kind is OrganizationKind.platform and principal.has_scopes(ApiScope.admin)
+    return OrganizationReadScope(own_organization_id=principal.organization_id, all_organizations=is_operator)
+
+
+def visible_organizations(scope: OrganizationReadScope) -> ColumnElement[bool]:
+    if scope.all_organizations:
+        return sa.true()
+    return Organization.id == scope.own_organization_id
+
+
+def active_grants(*, grantee_organization_id: uuid.UUID, subject_kind: str, now: datetime) -> ColumnElement[bool]:
+    """Is a sharing grant in force for this grantee now (not revoked, not expired)?"""
+    return sa.and_(
+        SharingGrant.grantee_organization_id == grantee_organization_id,
+        SharingGrant.subject_kind == subject_kind,
+        SharingGrant.revoked_at.is_(None),
+        sa.or_(SharingGrant.expires_at.is_(None), SharingGrant.expires_at > now),
+    )
