@@ -13,21 +13,16 @@ from geoalchemy2 import alembic_helpers
 
 import policies.models  # noqa: F401  (registers the tables on Base.metadata)
 from core.db import Base, create_engine
+from core.migrations import include_object, version_table_schema
 from core.settings import get_settings
 
 target_metadata = Base.metadata
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Compare only our tables: not SpatiaLite's metadata tables, not PostGIS's spatial_ref_sys."""
-    if type_ == "table" and reflected and compare_to is None and name not in target_metadata.tables:
-        return False
-    return bool(alembic_helpers.include_object(obj, name, type_, reflected, compare_to))
-
-
 def _configure(connection: Any) -> None:
     context.configure(
         connection=connection,
+        version_table_schema=version_table_schema(connection),
         target_metadata=target_metadata,
         include_object=include_object,
         process_revision_directives=alembic_helpers.writer,

@@ -10,10 +10,9 @@ from fastapi import APIRouter, FastAPI
 from api import errors
 from api.middleware import RequestIdMiddleware
 from api.oauth import router as oauth_router
-from api.routers import health, organizations
-from core.db import create_engine, create_sessionmaker, transaction
+from api.routers import audit_events, health, organizations
+from core.db import create_engine, create_sessionmaker
 from core.settings import Settings, get_settings
-from policies import keys
 
 API_PREFIX = "/v1"
 
@@ -26,8 +25,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
-        with transaction(app.state.sessionmaker) as session:
-            keys.ensure_active_key(session)
+        # No database work here: the process must start (and /readyz say why it is not ready)
+        # even while the database is down. The first token request creates the first key.
         yield
         engine.dispose()
 
@@ -47,5 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(oauth_router)
     v1 = APIRouter(prefix=API_PREFIX)
     v1.include_router(organizations.router)
+    v1.include_router(audit_events.router)
     app.include_router(v1)
     return app

@@ -31,7 +31,10 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response leaves. With FastAPI's default ("request") the
+# client could hold a token whose audit event was never committed, and its next request would
+# race the commit (SQLite: "database is locked").
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 oauth2_scheme = OAuth2(

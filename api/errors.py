@@ -57,7 +57,6 @@ async def _domain_error(_request: Request, exc: Exception) -> Response:
         slug=slug,
         title=exc.title,
         detail=exc.detail,
-        request_id=current_request_id(),
         errors=items,
         headers=_bearer_challenge(exc),
     )
@@ -71,7 +70,6 @@ async def _validation_error(_request: Request, exc: Exception) -> Response:
         slug="validation",
         title="Request validation failed",
         detail=f"{len(items)} invalid value(s) in the request.",
-        request_id=current_request_id(),
         errors=items,
     )
 
@@ -85,20 +83,17 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
         slug=title.lower().replace(" ", "-"),
         title=title,
         detail=detail,
-        request_id=current_request_id(),
         headers=exc.headers,
     )
 
 
 async def _unexpected_error(_request: Request, exc: Exception) -> Response:
-    request_id = current_request_id()
-    log.exception("unhandled error (request %s)", request_id, exc_info=exc)
+    log.exception("unhandled error (request %s)", current_request_id(), exc_info=exc)
     return problem_response(
         500,
         slug="internal",
         title="Internal server error",
         detail="Something went wrong on our side; quote the instance id when reporting it.",
-        request_id=request_id,
     )
 
 

@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, token_policy
 from api.problems import problem_response
 from core.clock import utcnow
-from core.request_context import current_request_id
 from policies import keys
 from policies.oauth_server import AUTH_METHODS, TokenServer
 from policies.scopes import ALL_SCOPES
@@ -84,7 +83,6 @@ def token(
         slug=f"oauth/{code.replace('_', '-')}",
         title=_ERROR_TITLES.get(code, "Token request failed"),
         detail=result.body.get("error_description"),
-        request_id=current_request_id(),
         headers=headers | {"Cache-Control": "no-store"},
         extra={"error": code}
         | ({"error_description": result.body["error_description"]} if "error_description" in result.body else {}),
@@ -95,8 +93,8 @@ def token(
 def jwks(session: SessionDep, settings: SettingsDep) -> JSONResponse:
     """Public keys that verify access tokens: the active key and retired keys whose tokens may
     still be live. Resource servers should cache this and re-fetch on an unknown `kid`."""
-    ttl = timedelta(seconds=settings.access_token_ttl_seconds)
-    published = keys.published_keys(session, now=utcnow(), token_ttl=ttl)
+    keep_for = token_policy(settings).keep_retired_keys_for
+    published = keys.published_keys(session, now=utcnow(), keep_retired_for=keep_for)
     return JSONResponse({"keys": published}, headers={"Cache-Control": "public, max-age=60"})
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from core.request_context import current_request_id
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE_URI = "https://loomline.org/problems/"
 
@@ -45,6 +47,7 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> ProblemResponse:
+    request_id = request_id or current_request_id()
     problem = Problem(
         type=PROBLEM_BASE_URI + slug,
         title=title,
@@ -54,7 +57,11 @@ def problem_response(
         errors=list(errors) if errors else None,
     )
     body = problem.model_dump(exclude_none=True) | dict(extra or {})
-    return ProblemResponse(body, status_code=status, headers=dict(headers or {}))
+    all_headers = dict(headers or {})
+    if request_id:
+        # Also set here: a 500 is rendered outside the request-id middleware.
+        all_headers.setdefault("X-Request-ID", request_id)
+    return ProblemResponse(body, status_code=status, headers=all_headers)
 
 
 #: Documented on every route so the OpenAPI says what errors look like.

@@ -57,7 +57,12 @@ def _organization(session: Session, kind: OrganizationKind, name: str, country: 
 
 def _client(session: Session, org: Organization) -> DemoClient:
     existing = session.scalars(
-        sa.select(OAuthClient).where(OAuthClient.organization_id == org.id, OAuthClient.name == DEMO_CLIENT_NAME)
+        sa.select(OAuthClient).where(
+            OAuthClient.organization_id == org.id,
+            OAuthClient.name == DEMO_CLIENT_NAME,
+            # A revoked demo client stays revoked; a fresh one replaces it.
+            OAuthClient.revoked_at.is_(None),
+        )
     ).first()
     if existing is None:
         issued = policies_service.create_client(

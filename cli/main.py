@@ -39,6 +39,11 @@ def _session() -> Iterator[Session]:
     request_id_var.set(f"cli-{uuid7().hex}")
     engine = create_engine(get_settings())
     try:
+        with engine.connect() as conn:
+            problem = migrations.pending_message(conn)
+        if problem:
+            typer.echo(f"error: {problem}", err=True)
+            raise typer.Exit(1)
         with transaction(create_sessionmaker(engine)) as session:
             yield session
     except LoomlineError as exc:
@@ -85,9 +90,8 @@ def org_create(
     """Create an organisation; prints it as JSON."""
     with _session() as session:
         org = policies_service.create_organization(session, None, kind=kind, display_name=name, country=country)
-        _print_json(
-            {"id": str(org.id), "kind": org.kind.value, "display_name": org.display_name, "country": org.country}
-        )
+    # Printed only once committed: an id (or a secret) for a row that rolled back would mislead.
+    _print_json({"id": str(org.id), "kind": org.kind.value, "display_name": org.display_name, "country": org.country})
 
 
 @client_app.command("create")
@@ -99,14 +103,14 @@ def client_create(
     """Create an OAuth2 client; prints its id and secret as JSON. The secret is shown only now."""
     with _session() as session:
         issued = policies_service.create_client(session, None, organization_id=org, scopes=scopes, name=name)
-        _print_json(
-            {
-                "client_id": issued.client.client_id,
-                "client_secret": issued.client_secret,
-                "organization_id": str(issued.client.organization_id),
-                "scopes": issued.client.allowed_scopes,
-            }
-        )
+    _print_json(
+        {
+            "client_id": issued.client.client_id,
+            "client_secret": issued.client_secret,
+            "organization_id": str(issued.client.organization_id),
+            "scopes": issued.client.allowed_scopes,
+        }
+    )
 
 
 @keys_app.command("rotate")
@@ -114,7 +118,7 @@ def keys_rotate() -> None:
     """Start signing with a new key; the old one stays published until its tokens expire."""
     with _session() as session:
         new = keys.rotate(session)
-        _print_json({"active_kid": new.kid})
+    _print_json({"active_kid": new.kid})
 
 
 @audit_app.command("verify")

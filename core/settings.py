@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The embedded default: a SQLite file with SpatiaLite, relative to the working directory.
 DEFAULT_DATABASE_URL = "sqlite:///var/loomline.sqlite"
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):
@@ -38,8 +49,14 @@ class Settings(BaseSettings):
 
     @field_validator("issuer")
     @classmethod
-    def _strip_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _issuer_is_https_or_loopback(cls, value: str) -> str:
+        # OAuth2 requires TLS; plain http is only acceptable on this machine (development).
+        url = urlsplit(value)
+        if url.scheme == "https" and url.hostname:
+            return value.rstrip("/")
+        if url.scheme == "http" and _is_loopback(url.hostname):
+            return value.rstrip("/")
+        raise ValueError("must be an https:// URL (http:// is accepted only for localhost/127.0.0.1/::1)")
 
     @property
     def resource_audience(self) -> str:

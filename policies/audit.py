@@ -96,22 +96,31 @@ class ChainReport:
         return self.broken_at is None
 
 
+def _link_problem(event: AuditEvent, expected_seq: int, expected_prev: str) -> str | None:
+    if event.seq != expected_seq:
+        return f"sequence gap: expected {expected_seq}, found {event.seq} (events missing)"
+    if event.prev_hash != expected_prev:
+        return "prev_hash does not match the previous event's hash"
+    if event.hash != event_hash(event):
+        return "content does not match its hash (event edited)"
+    return None
+
+
 def verify_chain(session: Session, *, batch_size: int = 5_000) -> ChainReport:
     """Walk the chain in order and report the first event whose link or content is wrong."""
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     stmt = sa.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
-    for event in session.scalars(stmt):
-        problem = None
-        if event.seq != expected_seq:
-            problem = f"sequence gap: expected {expected_seq}, found {event.seq} (events missing)"
-        elif event.prev_hash != expected_prev:
-            problem = "prev_hash does not match the previous event's hash"
-        elif event.hash != event_hash(event):
-            problem = "content does not match its hash (event edited)"
-        if problem:
-            return ChainReport(checked, broken_at=expected_seq, reason=problem)
-        expected_prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-        session.expunge(event)
+    result = session.scalars(stmt)
+    try:
+        for event in result:
+            problem = _link_problem(event, expected_seq, expected_prev)
+            if problem:
+                return ChainReport(checked, broken_at=expected_seq, reason=problem)
+            expected_prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+            session.expunge(event)
+    finally:
+        # Stopping early must release PostgreSQL's server-side cursor.
+        result.close()
     head = session.get(AuditChainHead, HEAD_ID)
     if head is None or head.last_seq != checked or head.last_hash != expected_prev:
         return ChainReport(

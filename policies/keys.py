@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeyParameters, KeySet, RSAKey
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -21,7 +21,7 @@ RSA_BITS = 2048
 
 def create_key(session: Session) -> SigningKey:
     kid = uuid7().hex
-    params = {"kid": kid, "use": "sig", "alg": ALGORITHM}
+    params: KeyParameters = {"kid": kid, "use": "sig", "alg": ALGORITHM}
     key = RSAKey.generate_key(RSA_BITS, parameters=params, private=True)
     row = SigningKey(
         kid=kid,
@@ -49,10 +49,18 @@ def ensure_active_key(session: Session) -> SigningKey:
     return active_key(session) or create_key(session)
 
 
+#: Imported private keys by kid. Importing an RSA JWK costs ~35 ms (key validation), most of a
+#: token request; a kid never changes its key, so the cache cannot go stale.
+_IMPORTED: dict[str, RSAKey] = {}
+
+
 def signing_key_set(session: Session) -> KeySet:
     """The active private key as a KeySet (so the JWS header names its ``kid``)."""
     row = ensure_active_key(session)
-    return KeySet([RSAKey.import_key(row.private_jwk)])
+    key = _IMPORTED.get(row.kid)
+    if key is None:
+        key = _IMPORTED[row.kid] = RSAKey.import_key(row.private_jwk)
+    return KeySet([key])
 
 
 def rotate(session: Session, *, now: datetime | None = None) -> SigningKey:
@@ -73,8 +81,9 @@ def rotate(session: Session, *, now: datetime | None = None) -> SigningKey:
     return new
 
 
-def published_keys(session: Session, *, now: datetime, token_ttl: timedelta) -> list[dict[str, Any]]:
-    """Public JWKs that may still verify a live token: the active key and recently retired ones."""
-    still_useful = sa.or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > now - token_ttl)
+def published_keys(session: Session, *, now: datetime, keep_retired_for: timedelta) -> list[dict[str, Any]]:
+    """Public JWKs that may still verify a live token: the active key and keys retired less than
+    ``keep_retired_for`` ago (token lifetime plus the clock-skew leeway verifiers allow)."""
+    still_useful = sa.or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > now - keep_retired_for)
     rows = session.scalars(sa.select(SigningKey).where(still_useful).order_by(SigningKey.created_at.desc()))
     return [dict(row.public_jwk) for row in rows]

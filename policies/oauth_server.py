@@ -8,6 +8,7 @@ method, URL, headers and form fields, and gets back status, body and headers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,7 +16,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from authlib.oauth2.rfc6749 import AuthorizationServer, ClientMixin, OAuth2Request
-from authlib.oauth2.rfc6749.errors import InvalidScopeError
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
@@ -30,6 +31,12 @@ from policies.scopes import ALL_SCOPES
 from policies.tokens import ORG_CLAIM, ORG_KIND_CLAIM
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+CLIENT_AUTH_FAILED = "Client authentication failed: unknown client, wrong secret or revoked client."
+_BASIC_CHALLENGE = (("WWW-Authenticate", 'Basic realm="loomline", error="invalid_client"'),)
+
+# Authlib logs each issued token response (bearer token included) at DEBUG; live tokens must not
+# reach log files, whatever level an operator picks.
+logging.getLogger("authlib.oauth2.rfc6749.grants.client_credentials").setLevel(logging.INFO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +82,7 @@ class _Client(ClientMixin):  # type: ignore[misc]
         return False
 
     def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == ClientCredentialsGrant.GRANT_TYPE
+        return bool(grant_type == ClientCredentialsGrant.GRANT_TYPE)
 
 
 class _ClientCredentialsGrant(ClientCredentialsGrant):  # type: ignore[misc]
@@ -101,6 +108,19 @@ class _TokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
 
     def get_extra_claims(self, client: _Client, grant_type: str, user: object, scope: str) -> dict[str, str]:
         return {ORG_CLAIM: str(client.row.organization_id), ORG_KIND_CLAIM: client.kind.value}
+
+
+class _TokenRequest(OAuth2Request):  # type: ignore[misc]
+    """A token request whose form Authlib's ``client_secret_post`` can read.
+
+    Authlib's base ``OAuth2Request.form`` raises ``NotImplementedError`` (the form lives in the
+    payload), so without this every ``client_secret_post`` attempt, and every failed
+    ``client_secret_basic`` one (Authlib then tries the next method), was a 500.
+    """
+
+    @property
+    def form(self) -> dict[str, str]:
+        return dict(self.payload.data)
 
 
 class TokenServer(AuthorizationServer):  # type: ignore[misc]
@@ -146,12 +166,22 @@ class TokenServer(AuthorizationServer):  # type: ignore[misc]
         return request
 
     def handle_response(self, status: int, body: dict[str, Any], headers: list[tuple[str, str]]) -> TokenResponse:
+        if body.get("error") == "invalid_client":
+            # Unknown client and wrong secret must look alike, or the endpoint enumerates client ids.
+            return TokenResponse(
+                401, {"error": "invalid_client", "error_description": CLIENT_AUTH_FAILED}, list(_BASIC_CHALLENGE)
+            )
         return TokenResponse(status, dict(body), list(headers))
 
     def issue(self, *, uri: str, headers: Mapping[str, str], form: Mapping[str, str]) -> TokenResponse:
         """Run the token endpoint on one POST: authenticate the client, narrow scopes, sign."""
         # ``headers`` must stay case-insensitive: Authlib looks up "Authorization".
-        request = OAuth2Request("POST", uri, headers=headers)
+        request = _TokenRequest("POST", uri, headers=headers)
         request.payload = BasicOAuth2Payload(dict(form))
+        if not request.payload.grant_type:
+            # RFC 6749 §5.2: a missing required parameter is invalid_request (Authlib would say
+            # unsupported_grant_type, which is for a grant type it does not know).
+            missing = InvalidRequestError(description="The 'grant_type' parameter is required.")
+            return self.handle_error_response(request, missing)  # type: ignore[no-any-return]
         response: TokenResponse = self.create_token_response(request)
         return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,3 +27,24 @@ class MeRead(BaseModel):
     organization: OrganizationRead
     client_id: str
     scopes: list[str]
+
+
+class AuditEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    occurred_at: datetime
+    actor_organization_id: uuid.UUID | None
+    actor_client_id: str | None
+    action: str
+    subject_kind: str | None
+    subject_id: str | None
+    request_id: str | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditEventPage(BaseModel):
+    items: list[AuditEventRead]
+    next_after_seq: int | None

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from core.errors import ErrorItem, InvalidInput, NotFound
 from core.principal import OrganizationKind, Principal
 from policies import audit, repository, secrets
-from policies.models import OAuthClient, Organization
+from policies.models import AuditEvent, OAuthClient, Organization
 from policies.scopes import parse_scopes
-from policies.visibility import organization_read_scope
+from policies.visibility import audit_read_scope, organization_read_scope
 
 
 def create_organization(
@@ -98,3 +98,13 @@ def reset_client_secret(session: Session, actor: Principal | None, *, client_id:
     session.flush()
     audit.record(session, actor, action="oauth_client.secret_reset", subject_kind="oauth_client", subject_id=client_id)
     return IssuedClient(client=client, client_secret=secret)
+
+
+def list_audit_events(
+    session: Session, principal: Principal, *, after_seq: int = 0, limit: int = 100, action: str | None = None
+) -> list[AuditEvent]:
+    """Audit events the principal may read, oldest first, keyset-paginated by sequence number."""
+    stmt = repository.readable_audit_events(audit_read_scope(principal)).where(AuditEvent.seq > after_seq)
+    if action is not None:
+        stmt = stmt.where(AuditEvent.action == action)
+    return list(session.scalars(stmt.order_by(AuditEvent.seq).limit(limit)))

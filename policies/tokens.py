@@ -32,6 +32,11 @@ class TokenPolicy:
     token_ttl: timedelta
     leeway_seconds: int
 
+    @property
+    def keep_retired_keys_for(self) -> timedelta:
+        """How long a retired key can still have live tokens: their lifetime plus the leeway."""
+        return self.token_ttl + timedelta(seconds=self.leeway_seconds)
+
 
 def _header(token: str) -> dict[str, object]:
     try:
@@ -71,11 +76,15 @@ def verify_access_token(session: Session, token: str, *, policy: TokenPolicy, no
     if len(token) > MAX_TOKEN_BYTES:
         raise InvalidToken("The access token is too long.")
     header = _header(token)
-    if header.get("typ") not in TOKEN_TYPES:
+    typ = header.get("typ")
+    # An isinstance check first: a JSON list or object as typ is unhashable (a 500, not a 401).
+    if not isinstance(typ, str) or typ not in TOKEN_TYPES:
         raise InvalidToken("The token is not an access token (typ must be at+jwt).")
     if header.get("alg") != keys.ALGORITHM:
         raise InvalidToken(f"The token algorithm must be {keys.ALGORITHM}.")
-    published = {jwk["kid"]: jwk for jwk in keys.published_keys(session, now=now, token_ttl=policy.token_ttl)}
+    published = {
+        jwk["kid"]: jwk for jwk in keys.published_keys(session, now=now, keep_retired_for=policy.keep_retired_keys_for)
+    }
     kid = header.get("kid")
     if not isinstance(kid, str) or kid not in published:
         raise InvalidToken("The token was signed with an unknown key.")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
 from core.principal import OrganizationKind, Principal
-from policies.models import Organization, SharingGrant
+from policies.models import AuditEvent, Organization, SharingGrant
 from policies.scopes import ApiScope
 
 
@@ -39,10 +39,33 @@ def visible_organizations(scope: OrganizationReadScope) -> ColumnElement[bool]:
 
 
 def active_grants(*, grantee_organization_id: uuid.UUID, subject_kind: str, now: datetime) -> ColumnElement[bool]:
-    """Is a sharing grant in force for this grantee now (not revoked, not expired)?"""
+    """Is a sharing grant in force for this grantee at ``now`` (not yet revoked, not yet expired)?
+
+    Comparing revocation with ``now`` rather than testing for NULL keeps "as of" questions
+    (was this visible when the report was made?) answerable with the same expression."""
     return sa.and_(
         SharingGrant.grantee_organization_id == grantee_organization_id,
         SharingGrant.subject_kind == subject_kind,
-        SharingGrant.revoked_at.is_(None),
+        sa.or_(SharingGrant.revoked_at.is_(None), SharingGrant.revoked_at > now),
         sa.or_(SharingGrant.expires_at.is_(None), SharingGrant.expires_at > now),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReadScope:
+    """Audit events a principal may read: all for platform operators, else its own actions."""
+
+    own_organization_id: uuid.UUID
+    all_events: bool
+
+
+def audit_read_scope(principal: Principal) -> AuditReadScope:
+    """Which audit events may this principal read?"""
+    operator = organization_read_scope(principal).all_organizations
+    return AuditReadScope(own_organization_id=principal.organization_id, all_events=operator)
+
+
+def visible_audit_events(scope: AuditReadScope) -> ColumnElement[bool]:
+    if scope.all_events:
+        return sa.true()
+    return AuditEvent.actor_organization_id == scope.own_organization_id

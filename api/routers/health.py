@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.problems import problem_response
+from core import migrations
 
 router = APIRouter(tags=["health"])
 
@@ -21,11 +22,14 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", summary="Database is reachable", responses={503: {"description": "Database unreachable"}})
 def readyz(request: Request) -> JSONResponse:
-    """Ready when a trivial query on the configured database succeeds."""
+    """Ready when the database answers and its schema is at the code's migration head."""
     engine: Engine = request.app.state.engine
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+            problem = migrations.pending_message(conn)
     except SQLAlchemyError:
         return problem_response(503, slug="not-ready", title="Not ready", detail="The database is not reachable.")
+    if problem:
+        return problem_response(503, slug="not-ready", title="Not ready", detail=problem.capitalize() + ".")
     return JSONResponse({"status": "ready", "database": engine.dialect.name})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, SessionDep
@@ -21,3 +23,10 @@ def me(session: SessionDep, principal: PrincipalDep) -> MeRead:
         client_id=principal.client_id,
         scopes=sorted(principal.scopes),
     )
+
+
+@router.get("/{organization_id}", response_model=OrganizationRead, summary="One organisation")
+def get_organization(session: SessionDep, principal: PrincipalDep, organization_id: uuid.UUID) -> OrganizationRead:
+    """An organisation you may see: your own, or any for platform operators. Others are 404."""
+    org = policies_service.get_organization_or_raise(session, principal, organization_id=organization_id)
+    return OrganizationRead.model_validate(org)
