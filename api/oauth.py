@@ -74,8 +74,6 @@ def token(
     result = server.issue(uri=settings.issuer + TOKEN_PATH, headers=request.headers, form=form)
     if result.status == 200:
         return JSONResponse(result.body, headers=dict(result.headers))
-    # A failed request must not leave half a unit of work behind (nothing is written, but be sure).
-    session.rollback()
     code = str(result.body.get("error", "invalid_request"))
     headers = {k: v for k, v in result.headers if k.lower() == "www-authenticate"}
     return problem_response(

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,9 +29,8 @@ from core.db import create_engine, create_sessionmaker, transaction
 from core.principal import OrganizationKind
 from core.settings import Settings
 from policies import service as policies_service
+from tests.live_server import running_server
 
-ROOT = Path(__file__).resolve().parent.parent
-STARTUP_TIMEOUT_SECONDS = 20.0
 SCOPES = "graph:read risk:read"
 VERSION_QUERIES = {
     "sqlite": "SELECT sqlite_version() || ', SpatiaLite ' || spatialite_version()",
@@ -91,57 +87,6 @@ def prepare_database(settings: Settings) -> tuple[str, Client]:
         return f"{engine.dialect.name} {version} ({url})", client
     finally:
         engine.dispose()
-
-
-def free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"server exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    sys.exit(f"server did not answer /healthz within {STARTUP_TIMEOUT_SECONDS:.0f} s")
-
-
-@contextmanager
-def running_server(url: str, port: int, log_path: Path) -> Iterator[str]:
-    """`loomline serve` on 127.0.0.1:PORT for the duration; yields its base URL."""
-    base_url = f"http://127.0.0.1:{port}"
-    env = os.environ | {"LOOMLINE_DATABASE_URL": url, "LOOMLINE_ISSUER": base_url}
-    env.pop("LOOMLINE_AUDIENCE", None)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
-            [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until_healthy(process, base_url, log_path)
-        yield base_url
-    except BaseException:
-        tail = log_path.read_text(errors="replace").splitlines()[-40:]
-        print("--- server log (last lines) ---", *tail, sep="\n", file=sys.stderr)
-        raise
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @dataclass
@@ -235,12 +180,10 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="loomline-bench-") as tmp:
         workdir = Path(tmp)
         url = database_url(args, workdir)
-        port = free_loopback_port()
-        settings = Settings(database_url=url, issuer=f"http://127.0.0.1:{port}")
-        dialect, client = prepare_database(settings)
+        dialect, client = prepare_database(Settings(database_url=url))
         print(f"database: {dialect}")
         print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs; sequential, keep-alive")
-        with running_server(url, port, workdir / "server.log") as base_url:
+        with running_server(url, workdir / "server.log") as base_url:
             samples = benchmark(base_url, client, args)
     if any(sample.failures for sample in samples):
         sys.exit("some requests failed: the figures above cover only the successful ones")

@@ -7,11 +7,6 @@ PyJWT (not the joserfc we sign with) must verify that token from the published J
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +20,7 @@ from authlib.deprecate import AuthlibDeprecationWarning
 
 from core.db import create_sessionmaker
 from tests.conftest import Credentials, make_organization_with_client, make_settings, migrate
+from tests.live_server import running_server
 
 # Authlib 1.9 prefers the `httpx2` package and warns once, on import, when it falls back to the
 # `httpx` we depend on. Only that warning is silenced, and only for this import.
@@ -36,8 +32,6 @@ with warnings.catch_warnings():
     )
     from authlib.integrations.httpx_client import OAuth2Client
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT_SECONDS = 20.0
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti"]
 BACK_TO_BACK_REQUESTS = 50
 
@@ -52,38 +46,6 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")
 
 
-def _free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode} before answering:\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"server did not answer /healthz within {STARTUP_TIMEOUT_SECONDS:.0f} s:\n{log_path.read_text()}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @pytest.fixture
 def live_server(fresh_db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     """A migrated private database with one brand client, served by `loomline serve` on loopback."""
@@ -92,25 +54,9 @@ def live_server(fresh_db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         credentials = make_organization_with_client(create_sessionmaker(engine), scopes="graph:read risk:read")
     finally:
         engine.dispose()
-    port = _free_loopback_port()
-    base_url = f"http://127.0.0.1:{port}"
-    # The URL goes through as is: its search_path `options=` is already percent-encoded.
-    env = os.environ | {"LOOMLINE_DATABASE_URL": fresh_db_url, "LOOMLINE_ISSUER": base_url}
-    env.pop("LOOMLINE_AUDIENCE", None)
     log_path = tmp_path / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
-            [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(process, base_url, log_path)
+    with running_server(fresh_db_url, log_path) as base_url:
         yield LiveServer(base_url, credentials, log_path)
-    finally:
-        _stop(process)
 
 
 def _token_request_auth(request: httpx.Request) -> tuple[bool, dict[str, list[str]]]:
