@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -174,13 +176,20 @@ def settings(db_url: str, engine: Engine) -> Settings:
     return make_settings(db_url)
 
 
-@pytest.fixture
-async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
+@asynccontextmanager
+async def app_client(settings: Settings, app: FastAPI | None = None) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client on the real ASGI app (built from ``settings`` unless given), lifespan run."""
+    app = app or create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url=TEST_ISSUER) as client:
             yield client
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(settings) as client:
+        yield client
 
 
 async def fetch_token(api: httpx.AsyncClient, creds: Credentials, scope: str | None = None) -> str:

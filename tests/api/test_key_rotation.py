@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import transaction
 from policies import keys
 from policies.models import SigningKey
-from tests.api.test_oauth_tokens import app_client
-from tests.conftest import Credentials, bearer, fetch_token, make_organization_with_client, make_settings
+from tests.conftest import Credentials, app_client, bearer, fetch_token, make_organization_with_client, make_settings
 
 pytestmark = pytest.mark.anyio
 

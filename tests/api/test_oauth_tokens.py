@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -15,7 +13,6 @@ from joserfc.jwk import KeySet
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
 from core.clock import utcnow
 from core.db import transaction
 from core.settings import Settings
@@ -23,6 +20,7 @@ from policies.models import OAuthClient
 from tests.conftest import (
     TEST_ISSUER,
     Credentials,
+    app_client,
     bearer,
     fetch_token,
     make_organization_with_client,
@@ -33,16 +31,6 @@ pytestmark = pytest.mark.anyio
 
 TOKEN_PATH = "/oauth/token"
 GRANT = {"grant_type": "client_credentials"}
-
-
-@asynccontextmanager
-async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on an app built with these settings (like the ``api`` fixture, other settings)."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url=TEST_ISSUER) as client:
-            yield client
 
 
 async def verified(api: httpx.AsyncClient, token: str) -> jwt.Token:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import anyio
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
@@ -16,7 +15,7 @@ from api.app import create_app
 from core.principal import OrganizationKind
 from core.settings import Settings
 from policies.scopes import ALL_SCOPES
-from tests.conftest import TEST_ISSUER, bearer, fetch_token, make_organization_with_client
+from tests.conftest import TEST_ISSUER, app_client, bearer, fetch_token, make_organization_with_client
 
 EXAMPLES_PER_OPERATION = 30
 
@@ -28,10 +27,8 @@ def test_every_operation_keeps_its_contract(settings: Settings, committing_sessi
     )
 
     async def operator_token() -> str:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url=TEST_ISSUER) as client:
-                return await fetch_token(client, operator)
+        async with app_client(settings, app) as client:
+            return await fetch_token(client, operator)
 
     headers = bearer(anyio.run(operator_token))
     # Schemathesis runs the app's lifespan itself for the calls it makes.

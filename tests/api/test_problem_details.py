@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.app import create_app
 from core.principal import OrganizationKind
 from core.settings import Settings
-from tests.conftest import TEST_ISSUER, Credentials, bearer, fetch_token, make_organization_with_client
+from tests.conftest import TEST_ISSUER, Credentials, app_client, bearer, fetch_token, make_organization_with_client
 
 pytestmark = pytest.mark.anyio
 
@@ -41,10 +41,8 @@ async def api_with_faults(settings: Settings) -> AsyncIterator[httpx.AsyncClient
         raise RuntimeError("SELECT secret FROM oauth_clients -- boom")
 
     app.add_api_route("/explode", explode)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url=TEST_ISSUER) as client:
-            yield client
+    async with app_client(settings, app) as client:
+        yield client
 
 
 class TestProblemShapes:
@@ -102,22 +100,16 @@ class TestHealth:
 
     async def test_readyz_when_database_is_down(self) -> None:
         down = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", issuer=TEST_ISSUER)
-        app = create_app(down)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url=TEST_ISSUER) as client:
-                response = await client.get("/readyz")
-                assert (await client.get("/healthz")).status_code == 200
+        async with app_client(down) as client:
+            response = await client.get("/readyz")
+            assert (await client.get("/healthz")).status_code == 200
         assert_problem(response, 503)
 
 
 class TestReadinessOfAnUnmigratedDatabase:
     async def test_readyz_names_the_command_that_fixes_it(self, fresh_db_url: str) -> None:
-        app = create_app(Settings(database_url=fresh_db_url, issuer=TEST_ISSUER))
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url=TEST_ISSUER) as client:
-                response = await client.get("/readyz")
+        async with app_client(Settings(database_url=fresh_db_url, issuer=TEST_ISSUER)) as client:
+            response = await client.get("/readyz")
         body = assert_problem(response, 503)
         assert "loomline db upgrade" in str(body["detail"])
 
