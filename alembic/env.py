@@ -11,7 +11,8 @@ from typing import Any
 from alembic import context
 from geoalchemy2 import alembic_helpers
 
-import policies.models  # noqa: F401  (registers the tables on Base.metadata)
+import graph.models  # noqa: F401  (registers the tables on Base.metadata)
+import policies.models  # noqa: F401
 from core.db import Base, create_engine
 from core.migrations import include_object, version_table_schema
 from core.settings import get_settings
@@ -40,7 +41,9 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     engine = create_engine(get_settings())
-    with engine.connect() as conn:
+    # begin(), not connect(): looking up the version-table schema already opens a transaction,
+    # and Alembic does not commit one it did not open, so connect() would roll everything back.
+    with engine.begin() as conn:
         _configure(conn)
         with context.begin_transaction():
             context.run_migrations()

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import SessionDep, SettingsDep, token_policy
 from api.problems import problem_response
 from core.clock import utcnow
+from core.text import NO_NUL_PATTERN
 from policies import keys
 from policies.oauth_server import AUTH_METHODS, TokenServer
 from policies.scopes import ALL_SCOPES
@@ -42,10 +43,10 @@ def token(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    grant_type: Annotated[str | None, Form()] = None,
-    scope: Annotated[str | None, Form()] = None,
-    client_id: Annotated[str | None, Form()] = None,
-    client_secret: Annotated[str | None, Form()] = None,
+    grant_type: Annotated[str | None, Form(max_length=64, pattern=NO_NUL_PATTERN)] = None,
+    scope: Annotated[str | None, Form(max_length=1000, pattern=NO_NUL_PATTERN)] = None,
+    client_id: Annotated[str | None, Form(max_length=200, pattern=NO_NUL_PATTERN)] = None,
+    client_secret: Annotated[str | None, Form(max_length=200, pattern=NO_NUL_PATTERN)] = None,
 ) -> JSONResponse:
     """Exchange client credentials for a signed JWT access token.
 

@@ -71,6 +71,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         401: "Missing or invalid access token",
         403: "Token lacks a required scope",
         404: "Not found (or not visible to you)",
+        409: "Conflicts with the current state (e.g. an identifier already used, a claim already decided)",
         422: "Request validation failed; `errors` lists each bad field",
         500: "Unexpected server error",
     }.items()

@@ -1,0 +1,1 @@
+"""The supplier graph: facilities, recruiters, relationships, matching of shared sites."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from geoalchemy2 import Geometry, WKBElement
+from geoalchemy2 import Geometry, WKBElement, WKTElement
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
@@ -36,7 +36,9 @@ class Organization(Base):
     #: ISO 3166-1 alpha-2 of the head office, when known.
     country: Mapped[str | None] = mapped_column(sa.String(2))
     #: Head-office location (WGS 84), when known; shown on member maps.
-    location: Mapped[WKBElement | None] = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=True)
+    location: Mapped[WKBElement | WKTElement | None] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=True), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     clients: Mapped[list[OAuthClient]] = relationship(back_populates="organization")

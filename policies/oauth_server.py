@@ -31,6 +31,7 @@ from policies.scopes import ALL_SCOPES
 from policies.tokens import ORG_CLAIM, ORG_KIND_CLAIM
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+MAX_CLIENT_ID_LENGTH = 64
 CLIENT_AUTH_FAILED = "Client authentication failed: unknown client, wrong secret or revoked client."
 _BASIC_CHALLENGE = (("WWW-Authenticate", 'Basic realm="loomline", error="invalid_client"'),)
 
@@ -134,6 +135,10 @@ class TokenServer(AuthorizationServer):  # type: ignore[misc]
         self.register_token_generator("default", self.generator)
 
     def query_client(self, client_id: str) -> _Client | None:
+        if "\x00" in client_id or len(client_id) > MAX_CLIENT_ID_LENGTH:
+            # Basic credentials are base64: a decoded id can hold what no client id does, and
+            # PostgreSQL refuses NUL even as a query parameter.
+            return None
         row = self.session.execute(
             sa.select(OAuthClient, Organization.kind)
             .join(Organization, Organization.id == OAuthClient.organization_id)

@@ -69,3 +69,45 @@ def visible_audit_events(scope: AuditReadScope) -> ColumnElement[bool]:
     if scope.all_events:
         return sa.true()
     return AuditEvent.actor_organization_id == scope.own_organization_id
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityReadScope:
+    """Facilities a principal may read. Core attributes are shared with every member organisation
+    except CTIP organisations, who see aggregates only (site-level access by grant comes later)."""
+
+    all_facilities: bool
+
+
+def facility_read_scope(principal: Principal) -> FacilityReadScope:
+    """May this principal read facility records?"""
+    return FacilityReadScope(all_facilities=principal.organization_kind is not OrganizationKind.ctip)
+
+
+def contribution_attribution_visible(principal: Principal, contributor_id: uuid.UUID) -> bool:
+    """May this principal learn which organisation made a contribution? Only its own: that a brand
+    contributed a site reveals that it sources there, which is that brand's confidential fact."""
+    return contributor_id == principal.organization_id or organization_read_scope(principal).all_organizations
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReadScope:
+    """Facility claims a principal may read: its own organisation's, or all for platform operators."""
+
+    own_organization_id: uuid.UUID
+    all_claims: bool
+
+
+def claim_read_scope(principal: Principal) -> ClaimReadScope:
+    """Which facility claims may this principal read?"""
+    return ClaimReadScope(principal.organization_id, organization_read_scope(principal).all_organizations)
+
+
+def may_claim_facilities(principal: Principal) -> bool:
+    """May this principal's organisation claim a facility? Only suppliers own sites."""
+    return principal.organization_kind is OrganizationKind.supplier
+
+
+def may_decide_claims(principal: Principal) -> bool:
+    """May this principal approve or reject facility claims? Platform operators only."""
+    return organization_read_scope(principal).all_organizations

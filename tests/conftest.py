@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import hypothesis
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
@@ -34,6 +35,12 @@ from core.principal import OrganizationKind
 from core.settings import Settings
 from policies import service as policies_service
 from policies.scopes import ALL_SCOPES
+
+# In CI every property test (and the schemathesis contract test) draws the same examples each
+# run, so a red build always means a change, never a new random draw; locally they explore.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI", "").lower() == "true":
+    hypothesis.settings.load_profile("ci")
 
 TEST_ISSUER = "https://loomline.test"
 DIALECTS = ("spatialite", "postgis")

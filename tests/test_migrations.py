@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.config import main as alembic_cli
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
-import policies.models  # noqa: F401  (registers the tables)
+import graph.models  # noqa: F401  (registers the tables)
+import policies.models  # noqa: F401
 from core import migrations
 from core.db import Base, create_engine
 from core.migrations import include_object
+from core.settings import get_settings
 from tests.conftest import make_settings
 
 
@@ -20,7 +24,10 @@ def _schema_diff(conn: Connection) -> list[object]:
 
 
 def _our_tables(conn: Connection) -> set[str]:
-    return set(sa.inspect(conn).get_table_names()) & set(Base.metadata.tables)
+    # Name the schema: on PostgreSQL the default lists every table visible on the search path,
+    # which would include another installation's tables in public.
+    schema = migrations.version_table_schema(conn)
+    return set(sa.inspect(conn).get_table_names(schema=schema)) & set(Base.metadata.tables)
 
 
 class TestMigrationHistory:
@@ -48,5 +55,25 @@ class TestMigrationHistory:
                 conn.exec_driver_sql("DROP INDEX ix_audit_events_action")
                 diff = _schema_diff(conn)
             assert any("ix_audit_events_action" in repr(item) for item in diff)
+        finally:
+            engine.dispose()
+
+
+class TestAlembicCommandLine:
+    def test_upgrade_through_the_alembic_cli_is_committed(
+        self, fresh_db_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Regression: env.py's schema lookup opened a transaction Alembic then did not commit.
+        monkeypatch.setenv("LOOMLINE_DATABASE_URL", fresh_db_url)
+        get_settings.cache_clear()
+        try:
+            alembic_cli(argv=["-c", str(migrations.ROOT / "alembic.ini"), "upgrade", "head"])
+        finally:
+            get_settings.cache_clear()
+        engine = create_engine(make_settings(fresh_db_url))
+        try:
+            with engine.connect() as conn:
+                assert _our_tables(conn) == set(Base.metadata.tables)
+                assert migrations.current_revision(conn) == migrations.head_revision()
         finally:
             engine.dispose()

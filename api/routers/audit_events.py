@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import SessionDep, principal_with
 from api.problems import PROBLEM_RESPONSES
 from core.principal import Principal
+from core.text import NO_NUL_PATTERN
 from policies import service as policies_service
 from policies.schemas import AuditEventPage, AuditEventRead
 from policies.scopes import ApiScope
@@ -25,7 +26,7 @@ def list_audit_events(
     principal: Annotated[Principal, principal_with(ApiScope.admin)],
     after_seq: Annotated[int, Query(ge=0, le=MAX_SEQ, description="Return events after this sequence number")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    action: Annotated[str | None, Query(max_length=64, description="Only this action")] = None,
+    action: Annotated[str | None, Query(max_length=64, pattern=NO_NUL_PATTERN, description="Only this action")] = None,
 ) -> AuditEventPage:
     """Events oldest first; page with `after_seq` = the previous page's `next_after_seq`.
     Needs the `admin` scope; platform operators see every event, others their own."""

@@ -289,3 +289,12 @@ class TestNoClientEnumeration:
 
         assert visible(unknown) == visible(wrong)
         assert unknown.status_code == 401
+
+
+class TestHostileCredentials:
+    @pytest.mark.parametrize("client_id", ["ll_\x00nul", "x" * 5000])
+    async def test_odd_basic_credentials_are_invalid_client_not_a_crash(
+        self, api: httpx.AsyncClient, client_id: str
+    ) -> None:
+        response = await api.post(TOKEN_PATH, data=GRANT, auth=(client_id, "secret"))
+        assert_oauth_problem(response, 401, "invalid_client")

@@ -8,7 +8,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis import APIOperation, CheckFunction
 from schemathesis.core.result import Err
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
@@ -18,6 +20,11 @@ from policies.scopes import ALL_SCOPES
 from tests.conftest import TEST_ISSUER, app_client, bearer, fetch_token, make_organization_with_client
 
 EXAMPLES_PER_OPERATION = 30
+#: Operations with string parameters whose grammar OpenAPI cannot fully state (ranges inside
+#: "west,south,east,north", a GeoJSON polygon in a query string): a schema-valid value may still
+#: be refused with a 422 that names the parameter. tests/api/test_facilities.py covers those 422s;
+#: every other check (no 5xx, documented codes and shapes) still runs on them.
+GRAMMAR_BEYOND_OPENAPI = {"GET /v1/facilities"}
 
 
 def test_every_operation_keeps_its_contract(settings: Settings, committing_sessions: sessionmaker[Session]) -> None:
@@ -41,18 +48,23 @@ def test_every_operation_keeps_its_contract(settings: Settings, committing_sessi
     assert len(operations) >= 6
 
     for operation in operations:
-
-        @given(case=operation.as_strategy())
-        @hypothesis_settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def keeps_contract(case: schemathesis.Case) -> None:  # type: ignore[type-arg]
-            case.call_and_validate(headers=headers, base_url=TEST_ISSUER)
-
         try:
-            keeps_contract()
+            _check_operation(operation, headers)
         except Exception as exc:
             pytest.fail(f"{operation.label}: {exc}")
+
+
+def _check_operation(operation: APIOperation, headers: dict[str, str]) -> None:  # type: ignore[type-arg]
+    excluded: list[CheckFunction] = [positive_data_acceptance] if operation.label in GRAMMAR_BEYOND_OPENAPI else []
+
+    @given(case=operation.as_strategy())
+    @hypothesis_settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def keeps_contract(case: schemathesis.Case) -> None:  # type: ignore[type-arg]
+        case.call_and_validate(headers=headers, base_url=TEST_ISSUER, excluded_checks=excluded)
+
+    keeps_contract()

@@ -1,0 +1,128 @@
+"""The facility registry: register, read, update and search sites."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from api.deps import SessionDep, principal_with
+from api.problems import PROBLEM_RESPONSES
+from core.principal import Principal
+from core.text import NO_NUL_PATTERN
+from graph import service as graph_service
+from graph.filters import BBOX_PATTERN, NEAR_PATTERN, build_filters
+from graph.models import Facility
+from graph.schemas import (
+    ContributionRead,
+    FacilityCreate,
+    FacilityDetail,
+    FacilityPage,
+    FacilityRead,
+    FacilityUpdate,
+    IdentifierRead,
+)
+from policies.scopes import ApiScope
+from policies.visibility import contribution_attribution_visible
+
+router = APIRouter(prefix="/facilities", tags=["facilities"], responses=PROBLEM_RESPONSES)
+
+#: A public id as typed by a person (case, spaces and confusable letters are forgiven).
+FacilityId = Annotated[str, Path(max_length=64, pattern=NO_NUL_PATTERN, description="Public id LL-XXXX-XXXX-C")]
+#: Opaque page cursor (URL-safe base 64).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+Reader = Annotated[Principal, principal_with(ApiScope.graph_read)]
+Writer = Annotated[Principal, principal_with(ApiScope.graph_write)]
+
+
+def _read(facility: Facility, resolved_from: str | None = None) -> FacilityRead:
+    lat, lng = graph_service.coordinates(facility)
+    return FacilityRead(
+        id=facility.public_id,
+        name=facility.name,
+        address=facility.address,
+        country=facility.country,
+        admin1=facility.admin1,
+        lat=lat,
+        lng=lng,
+        sector=facility.sector,
+        product_type=facility.product_type,
+        number_of_workers=facility.number_of_workers,
+        migrant_worker_share=facility.migrant_worker_share,
+        female_worker_share=facility.female_worker_share,
+        identifiers=[IdentifierRead.model_validate(i) for i in facility.identifiers],
+        claimed=facility.owner_organization_id is not None,
+        created_at=facility.created_at,
+        updated_at=facility.updated_at,
+        resolved_from=resolved_from,
+    )
+
+
+def _detail(principal: Principal, facility: Facility, resolved_from: str | None = None) -> FacilityDetail:
+    contributions = [
+        ContributionRead(
+            attribute=c.attribute,
+            value=c.value,
+            source=c.source,
+            contributed_at=c.contributed_at,
+            organization_id=c.organization_id
+            if contribution_attribution_visible(principal, c.organization_id)
+            else None,
+            by_you=c.organization_id == principal.organization_id,
+        )
+        for c in facility.contributions
+    ]
+    return FacilityDetail(**_read(facility, resolved_from).model_dump(), contributions=contributions)
+
+
+@router.post("", response_model=FacilityDetail, status_code=status.HTTP_201_CREATED, summary="Register a facility")
+def create_facility(session: SessionDep, principal: Writer, body: FacilityCreate) -> FacilityDetail:
+    """Register a site as your organisation's contribution. It gets a stable public id
+    (`LL-XXXX-XXXX-C`); an external identifier already used by another facility is a 409."""
+    return _detail(principal, graph_service.create_facility(session, principal, body=body))
+
+
+@router.get("/{facility_id}", response_model=FacilityDetail, summary="One facility")
+def get_facility(session: SessionDep, principal: Reader, facility_id: FacilityId) -> FacilityDetail:
+    """A facility with its canonical values and the contributions behind them. The id of a
+    merged facility resolves to the surviving one (`resolved_from` says which id you asked for).
+    Who contributed is shown only for your own organisation's contributions."""
+    resolved = graph_service.get_facility_or_raise(session, principal, public_id=facility_id)
+    return _detail(principal, resolved.facility, resolved.resolved_from)
+
+
+@router.patch("/{facility_id}", response_model=FacilityDetail, summary="State new values for a facility")
+def update_facility(
+    session: SessionDep, principal: Writer, facility_id: FacilityId, body: FacilityUpdate
+) -> FacilityDetail:
+    """Partial update: the fields you send become your contributions; canonical values are
+    derived again (the claimed owner's word first, then what most members state)."""
+    return _detail(principal, graph_service.update_facility(session, principal, public_id=facility_id, body=body))
+
+
+@router.get("", response_model=FacilityPage, summary="Search facilities")
+def list_facilities(
+    session: SessionDep,
+    principal: Reader,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")] = None,
+    sector: Annotated[str | None, Query(max_length=100, pattern=NO_NUL_PATTERN)] = None,
+    name: Annotated[
+        str | None, Query(min_length=1, max_length=200, pattern=NO_NUL_PATTERN, description="Words of the name")
+    ] = None,
+    bbox: Annotated[str | None, Query(pattern=BBOX_PATTERN, description="west,south,east,north in degrees")] = None,
+    near: Annotated[str | None, Query(pattern=NEAR_PATTERN, description="lat,lng; with radius_km")] = None,
+    radius_km: Annotated[float | None, Query(gt=0, le=2000)] = None,
+    within: Annotated[
+        str | None, Query(max_length=500_000, pattern=NO_NUL_PATTERN, description="GeoJSON Polygon/MultiPolygon")
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=64, pattern=CURSOR_PATTERN)] = None,
+    limit: Annotated[int, Query(ge=1, le=graph_service.MAX_PAGE)] = 50,
+) -> FacilityPage:
+    """Facilities oldest first, `limit` a page; pass `next_cursor` back as `cursor` for the next page.
+    Filters combine with AND; spatial filters use the spatial index on both databases."""
+    filters = build_filters(
+        country=country, sector=sector, name=name, bbox=bbox, near=near, radius_km=radius_km, within=within
+    )
+    items, next_cursor = graph_service.list_facilities(session, principal, filters=filters, cursor=cursor, limit=limit)
+    return FacilityPage(items=[_read(f) for f in items], next_cursor=next_cursor)

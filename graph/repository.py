@@ -1,0 +1,119 @@
+"""SQL statements of the supplier graph; readers take a policies scope object."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql import ColumnElement
+
+from core.geo import BBox, distance_m, in_bbox, within
+from graph.models import ClaimStatus, Facility, FacilityClaim, FacilityIdentifier
+from policies.visibility import ClaimReadScope, FacilityReadScope
+
+
+def visible_facilities(scope: FacilityReadScope) -> ColumnElement[bool]:
+    return sa.true() if scope.all_facilities else sa.false()
+
+
+def readable_facilities(scope: FacilityReadScope) -> sa.Select[Facility]:
+    """Live (not merged-away) facilities the scope may read, with their identifiers."""
+    return (
+        sa.select(Facility)
+        .where(visible_facilities(scope), Facility.merged_into_id.is_(None))
+        .options(selectinload(Facility.identifiers))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityFilters:
+    country: str | None = None
+    sector: str | None = None
+    name: str | None = None
+    bbox: BBox | None = None
+    near: tuple[float, float, float] | None = None  # lon, lat, radius in metres
+    within_wkt: str | None = None
+    within_bbox: BBox | None = None  # the polygon's bounds, for the index
+
+
+def apply_filters(stmt: sa.Select[Facility], filters: FacilityFilters, *, dialect: str) -> sa.Select[Facility]:
+    def box(b: BBox) -> ColumnElement[bool]:
+        return in_bbox(Facility.location, table=Facility.__tablename__, dialect=dialect, box=b)
+
+    if filters.country:
+        stmt = stmt.where(Facility.country == filters.country)
+    if filters.sector:
+        stmt = stmt.where(sa.func.lower(Facility.sector) == filters.sector.lower())
+    if filters.name:
+        for token in filters.name.split():
+            stmt = stmt.where(Facility.normalised_name.contains(token, autoescape=True))
+    if filters.bbox:
+        stmt = stmt.where(box(filters.bbox))
+    if filters.near:
+        lon, lat, radius = filters.near
+        stmt = stmt.where(box(BBox.around(lon, lat, radius)), distance_m(Facility.location, lon, lat) <= radius)
+    if filters.within_wkt and filters.within_bbox:
+        stmt = stmt.where(box(filters.within_bbox), within(Facility.location, filters.within_wkt))
+    return stmt
+
+
+def page(session: Session, stmt: sa.Select[Facility], *, after: uuid.UUID | None, limit: int) -> Sequence[Facility]:
+    """Keyset pagination on the time-ordered id: stable while rows are added."""
+    if after is not None:
+        stmt = stmt.where(Facility.id > after)
+    return session.scalars(stmt.order_by(Facility.id).limit(limit)).all()
+
+
+def by_public_id(session: Session, scope: FacilityReadScope, public_id: str) -> Facility | None:
+    """The facility with this public id, merged or not (the caller follows ``merged_into_id``)."""
+    stmt = (
+        sa.select(Facility)
+        .where(visible_facilities(scope), Facility.public_id == public_id)
+        .options(selectinload(Facility.identifiers), selectinload(Facility.contributions))
+    )
+    return session.scalars(stmt).first()
+
+
+def by_id(session: Session, scope: FacilityReadScope, facility_id: uuid.UUID) -> Facility | None:
+    stmt = (
+        sa.select(Facility)
+        .where(visible_facilities(scope), Facility.id == facility_id)
+        .options(selectinload(Facility.identifiers), selectinload(Facility.contributions))
+    )
+    return session.scalars(stmt).first()
+
+
+def identifier_owner(session: Session, scheme: str, value: str) -> uuid.UUID | None:
+    return session.scalar(
+        sa.select(FacilityIdentifier.facility_id).where(
+            FacilityIdentifier.scheme == scheme, FacilityIdentifier.value == value
+        )
+    )
+
+
+def public_id_taken(session: Session, public_id: str) -> bool:
+    return session.scalar(sa.select(sa.func.count()).where(Facility.public_id == public_id)) != 0
+
+
+def visible_claims(scope: ClaimReadScope) -> ColumnElement[bool]:
+    if scope.all_claims:
+        return sa.true()
+    return FacilityClaim.claimant_organization_id == scope.own_organization_id
+
+
+def readable_claims(scope: ClaimReadScope) -> sa.Select[FacilityClaim]:
+    return sa.select(FacilityClaim).where(visible_claims(scope))
+
+
+def pending_claims_of(session: Session, facility_id: uuid.UUID) -> Sequence[FacilityClaim]:
+    stmt = sa.select(FacilityClaim).where(
+        FacilityClaim.facility_id == facility_id, FacilityClaim.status == ClaimStatus.pending
+    )
+    return session.scalars(stmt).all()
+
+
+def public_id_of(session: Session, facility_id: uuid.UUID) -> str:
+    return session.scalars(sa.select(Facility.public_id).where(Facility.id == facility_id)).one()

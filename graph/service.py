@@ -1,0 +1,199 @@
+"""Use cases of the supplier graph: the facility registry."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.errors import Conflict, ErrorItem, InvalidInput, NotFound
+from core.geo import point_element, to_point
+from core.principal import Principal
+from graph import matching, provenance, public_ids, repository
+from graph.models import Facility, FacilityContribution, FacilityIdentifier
+from graph.schemas import FacilityAttributes, FacilityCreate, FacilityUpdate, IdentifierIn
+from policies import audit
+from policies.visibility import facility_read_scope
+
+#: Attributes stored as they are stated; lat/lng are stated together as "location".
+_PLAIN_ATTRIBUTES = (
+    "name",
+    "country",
+    "address",
+    "admin1",
+    "sector",
+    "product_type",
+    "number_of_workers",
+    "migrant_worker_share",
+    "female_worker_share",
+)
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedFacility:
+    facility: Facility
+    resolved_from: str | None
+
+
+def _statements(body: FacilityAttributes) -> dict[str, Any]:
+    stated = body.model_dump(exclude_unset=True, exclude={"identifiers"})
+    values = {k: v for k, v in stated.items() if k in _PLAIN_ATTRIBUTES}
+    lat, lng = stated.pop("lat", None), stated.pop("lng", None)
+    if (lat is None) != (lng is None):
+        raise InvalidInput(
+            "Coordinates need both lat and lng.",
+            errors=[ErrorItem(("body", "lat" if lat is None else "lng"), "missing")],
+        )
+    if lat is not None:
+        values["location"] = [lng, lat]
+    return values
+
+
+def _apply_canonical(facility: Facility) -> None:
+    statements = [
+        provenance.Statement(c.attribute, c.value, c.organization_id, c.contributed_at) for c in facility.contributions
+    ]
+    canonical = provenance.canonical_values(statements, owner=facility.owner_organization_id)
+    for attribute in _PLAIN_ATTRIBUTES:
+        if attribute in canonical:
+            setattr(facility, attribute, canonical[attribute])
+    if "location" in canonical:
+        lon, lat = canonical["location"]
+        facility.location = point_element(lon, lat)
+    facility.normalised_name = matching.normalise_name(facility.name)
+
+
+def _add_identifiers(
+    session: Session, principal: Principal, facility: Facility, identifiers: Sequence[IdentifierIn]
+) -> None:
+    for index, ident in enumerate(identifiers):
+        holder = repository.identifier_owner(session, ident.scheme, ident.value)
+        if holder == facility.id:
+            continue
+        if holder is not None:
+            raise Conflict(
+                f"{ident.scheme} {ident.value} already identifies another facility.",
+                errors=[ErrorItem(("body", "identifiers", index, "value"), "already used by another facility")],
+            )
+        row = FacilityIdentifier(
+            scheme=ident.scheme, value=ident.value, contributed_by_organization_id=principal.organization_id
+        )
+        facility.identifiers.append(row)
+        session.add(row)
+
+
+def _contribute(session: Session, principal: Principal, facility: Facility, values: dict[str, Any]) -> None:
+    for attribute, value in values.items():
+        contribution = FacilityContribution(
+            organization_id=principal.organization_id, attribute=attribute, value=value, contributed_at=utcnow()
+        )
+        facility.contributions.append(contribution)
+        session.add(contribution)
+
+
+def _new_public_id(session: Session) -> str:
+    for _ in range(5):
+        candidate = public_ids.new_public_id()
+        if not repository.public_id_taken(session, candidate):
+            return candidate
+    raise RuntimeError("could not draw an unused public id")  # 40 random bits: practically unreachable
+
+
+def create_facility(session: Session, principal: Principal, *, body: FacilityCreate) -> Facility:
+    """Register a facility as the caller's contribution."""
+    facility = Facility(public_id=_new_public_id(session), name=body.name, country=body.country, normalised_name="")
+    session.add(facility)
+    _contribute(session, principal, facility, _statements(body))
+    _add_identifiers(session, principal, facility, body.identifiers)
+    _apply_canonical(facility)
+    session.flush()
+    audit.record(session, principal, action="facility.created", subject_kind="facility", subject_id=facility.public_id)
+    return facility
+
+
+def update_facility(session: Session, principal: Principal, *, public_id: str, body: FacilityUpdate) -> Facility:
+    """State new values (the caller's contributions); the canonical values are derived again."""
+    facility = get_facility_or_raise(session, principal, public_id=public_id).facility
+    values = _statements(body)
+    _contribute(session, principal, facility, values)
+    _add_identifiers(session, principal, facility, body.identifiers)
+    _apply_canonical(facility)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        action="facility.updated",
+        subject_kind="facility",
+        subject_id=facility.public_id,
+        details={"attributes": sorted(values), "identifiers": [i.scheme for i in body.identifiers]},
+    )
+    return facility
+
+
+def get_facility_or_raise(session: Session, principal: Principal, *, public_id: str) -> ResolvedFacility:
+    """The facility behind a public id, following merges; NotFound when unknown or not visible."""
+    canonical = public_ids.parse_public_id(public_id)
+    scope = facility_read_scope(principal)
+    facility = repository.by_public_id(session, scope, canonical) if canonical else None
+    asked, hops = facility, 0
+    while facility is not None and facility.merged_into_id is not None and hops < 10:
+        facility, hops = repository.by_id(session, scope, facility.merged_into_id), hops + 1
+    if facility is None or facility.merged_into_id is not None:
+        raise NotFound(f"No facility {public_id}.")
+    resolved_from = asked.public_id if asked is not None and asked is not facility else None
+    return ResolvedFacility(facility, resolved_from)
+
+
+def encode_cursor(facility_id: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(facility_id.bytes).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(bytes=base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error) as exc:
+        raise InvalidInput("Malformed cursor.", errors=[ErrorItem(("query", "cursor"), "not a cursor")]) from exc
+
+
+def list_facilities(
+    session: Session,
+    principal: Principal,
+    *,
+    filters: repository.FacilityFilters,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[Sequence[Facility], str | None]:
+    """A page of visible facilities (oldest first) and the cursor of the next page, if any."""
+    dialect = session.get_bind().dialect.name
+    if filters.name:
+        filters = dataclasses.replace(filters, name=matching.normalise_name(filters.name))
+    stmt = repository.apply_filters(
+        repository.readable_facilities(facility_read_scope(principal)), filters, dialect=dialect
+    )
+    after = decode_cursor(cursor) if cursor else None
+    rows = repository.page(session, stmt, after=after, limit=min(limit, MAX_PAGE) + 1)
+    more = len(rows) > limit
+    items = rows[:limit]
+    return items, (encode_cursor(items[-1].id) if more and items else None)
+
+
+def coordinates(facility: Facility) -> tuple[float | None, float | None]:
+    point = to_point(facility.location)
+    return (None, None) if point is None else (point.y, point.x)
+
+
+def set_owner(session: Session, principal: Principal, *, public_id: str, owner: uuid.UUID) -> Facility:
+    """Make ``owner`` the facility's owner (an approved claim); its statements now come first."""
+    facility = get_facility_or_raise(session, principal, public_id=public_id).facility
+    facility.owner_organization_id = owner
+    _apply_canonical(facility)
+    session.flush()
+    return facility
