@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -27,6 +28,19 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def string_enum(enum: type[StrEnum], name: str, *, length: int = 16) -> sa.Enum:
+    """An enum stored as its values in a VARCHAR with a CHECK constraint: the same on both
+    dialects, and a new value is a migration of one constraint, not an ALTER TYPE."""
+    return sa.Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):

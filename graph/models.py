@@ -12,7 +12,7 @@ from geoalchemy2 import Geometry, WKBElement, WKTElement
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
-from core.db import Base, UTCDateTime
+from core.db import Base, UTCDateTime, string_enum
 from core.ids import uuid7
 
 
@@ -99,17 +99,7 @@ class FacilityClaim(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     facility_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True)
     claimant_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
-    status: Mapped[ClaimStatus] = mapped_column(
-        sa.Enum(
-            ClaimStatus,
-            name="claim_status",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda statuses: [s.value for s in statuses],
-        ),
-        default=ClaimStatus.pending,
-    )
+    status: Mapped[ClaimStatus] = mapped_column(string_enum(ClaimStatus, "claim_status"), default=ClaimStatus.pending)
     evidence: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,27 +11,16 @@ from geoalchemy2 import Geometry, WKBElement, WKTElement
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
-from core.db import Base, UTCDateTime
+from core.db import Base, UTCDateTime, string_enum
 from core.ids import uuid7
 from core.principal import OrganizationKind
-
-
-def _kind_enum() -> sa.Enum:
-    return sa.Enum(
-        OrganizationKind,
-        name="organization_kind",
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda kinds: [k.value for k in kinds],
-    )
 
 
 class Organization(Base):
     __tablename__ = "organizations"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
-    kind: Mapped[OrganizationKind] = mapped_column(_kind_enum())
+    kind: Mapped[OrganizationKind] = mapped_column(string_enum(OrganizationKind, "organization_kind"))
     display_name: Mapped[str] = mapped_column(sa.String(200))
     #: ISO 3166-1 alpha-2 of the head office, when known.
     country: Mapped[str | None] = mapped_column(sa.String(2))
