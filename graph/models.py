@@ -105,3 +105,12 @@ class FacilityClaim(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_organization_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("organizations.id"))
     decision_note: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class FacilityMatchKey(Base):
+    """A blocking key of a live facility (hashed to a fixed width): candidates share one."""
+
+    __tablename__ = "facility_match_keys"
+
+    facility_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import ColumnElement
 
 from core.geo import BBox, distance_m, in_bbox, within
-from graph.models import ClaimStatus, Facility, FacilityClaim, FacilityIdentifier
+from graph.models import ClaimStatus, Facility, FacilityClaim, FacilityIdentifier, FacilityMatchKey
 from policies.visibility import ClaimReadScope, FacilityReadScope
 
 
@@ -117,3 +117,39 @@ def pending_claims_of(session: Session, facility_id: uuid.UUID) -> Sequence[Faci
 
 def public_id_of(session: Session, facility_id: uuid.UUID) -> str:
     return session.scalars(sa.select(Facility.public_id).where(Facility.id == facility_id)).one()
+
+
+#: At most this many candidates are scored per new record (the best-connected first): a common
+#: word such as a city name can otherwise put thousands of sites in one block.
+MAX_CANDIDATES = 200
+
+
+def replace_match_keys(session: Session, facility_id: uuid.UUID, key_hashes: set[str]) -> None:
+    session.execute(sa.delete(FacilityMatchKey).where(FacilityMatchKey.facility_id == facility_id))
+    if key_hashes:
+        session.execute(
+            sa.insert(FacilityMatchKey), [{"facility_id": facility_id, "key_hash": k} for k in sorted(key_hashes)]
+        )
+
+
+def facilities_sharing_keys(
+    session: Session, scope: FacilityReadScope, key_hashes: set[str], *, exclude: uuid.UUID | None = None
+) -> Sequence[Facility]:
+    """Live visible facilities filed under any of these keys, most keys shared first."""
+    if not key_hashes:
+        return []
+    shared = (
+        sa.select(FacilityMatchKey.facility_id, sa.func.count().label("shared"))
+        .where(FacilityMatchKey.key_hash.in_(sorted(key_hashes)))
+        .group_by(FacilityMatchKey.facility_id)
+        .subquery()
+    )
+    stmt = (
+        readable_facilities(scope)
+        .join(shared, shared.c.facility_id == Facility.id)
+        .order_by(shared.c.shared.desc(), Facility.id)
+        .limit(MAX_CANDIDATES)
+    )
+    if exclude is not None:
+        stmt = stmt.where(Facility.id != exclude)
+    return session.scalars(stmt).all()

@@ -132,3 +132,25 @@ class ClaimRead(BaseModel):
     created_at: datetime
     decided_at: datetime | None
     decision_note: str | None
+
+
+class PotentialMatchRead(BaseModel):
+    id: str
+    name: str
+    country: str
+    score: float
+
+
+class MatchRead(BaseModel):
+    """How a registration was matched against the facilities already known."""
+
+    outcome: Literal["created", "matched"]
+    score: float | None = Field(None, description="Match score (0-1) when attached to an existing facility")
+    components: dict[str, float] | None = None
+    potential_matches: list[PotentialMatchRead] = Field(
+        default_factory=list, description="Facilities that may be the same site: check them"
+    )
+
+
+class FacilityCreated(FacilityDetail):
+    match: MatchRead

@@ -16,7 +16,7 @@ from core.clock import utcnow
 from core.errors import Conflict, ErrorItem, InvalidInput, NotFound
 from core.geo import point_element, to_point
 from core.principal import Principal
-from graph import matching, provenance, public_ids, repository
+from graph import matching, provenance, public_ids, repository, shared_sites
 from graph.models import Facility, FacilityContribution, FacilityIdentifier
 from graph.schemas import FacilityAttributes, FacilityCreate, FacilityUpdate, IdentifierIn
 from policies import audit
@@ -107,26 +107,76 @@ def _new_public_id(session: Session) -> str:
     raise RuntimeError("could not draw an unused public id")  # 40 random bits: practically unreachable
 
 
-def create_facility(session: Session, principal: Principal, *, body: FacilityCreate) -> Facility:
-    """Register a facility as the caller's contribution."""
+@dataclass(frozen=True, slots=True)
+class CreateOutcome:
+    """What registering a site did: attached to an existing facility (``matched``) or created one,
+    with the facilities a person should check (``potential``)."""
+
+    facility: Facility
+    matched: shared_sites.Candidate | None
+    potential: list[shared_sites.Candidate]
+
+
+def create_facility(session: Session, principal: Principal, *, body: FacilityCreate) -> CreateOutcome:
+    """Register a site as the caller's contribution; when another member already registered the
+    same site, the statements attach to that facility instead of creating a duplicate."""
+    values = _statements(body)
+    record = shared_sites.record_of(
+        name=body.name,
+        country=body.country,
+        address=body.address,
+        lat=body.lat,
+        lng=body.lng,
+        identifiers=[(i.scheme, i.value) for i in body.identifiers],
+    )
+    found = shared_sites.candidates(session, principal, record)
+    if found and found[0].decision is matching.MatchDecision.match:
+        best = found[0]
+        _state(session, principal, best.facility, values, body.identifiers)
+        audit.record(
+            session,
+            principal,
+            action="facility.matched",
+            subject_kind="facility",
+            subject_id=best.facility.public_id,
+            details={"score": best.score.total},
+        )
+        return CreateOutcome(best.facility, best, [])
     facility = Facility(public_id=_new_public_id(session), name=body.name, country=body.country, normalised_name="")
     session.add(facility)
-    _contribute(session, principal, facility, _statements(body))
-    _add_identifiers(session, principal, facility, body.identifiers)
+    _state(session, principal, facility, values, body.identifiers)
+    potential = found[: shared_sites.MAX_POTENTIAL]
+    audit.record(
+        session,
+        principal,
+        action="facility.created",
+        subject_kind="facility",
+        subject_id=facility.public_id,
+        details={"potential_matches": [c.facility.public_id for c in potential]},
+    )
+    return CreateOutcome(facility, None, potential)
+
+
+def _state(
+    session: Session,
+    principal: Principal,
+    facility: Facility,
+    values: dict[str, Any],
+    identifiers: Sequence[IdentifierIn],
+) -> None:
+    """Record the caller's statements, derive canonical values and refile the facility's keys."""
+    _contribute(session, principal, facility, values)
+    _add_identifiers(session, principal, facility, identifiers)
     _apply_canonical(facility)
     session.flush()
-    audit.record(session, principal, action="facility.created", subject_kind="facility", subject_id=facility.public_id)
-    return facility
+    shared_sites.refile(session, facility)
 
 
 def update_facility(session: Session, principal: Principal, *, public_id: str, body: FacilityUpdate) -> Facility:
     """State new values (the caller's contributions); the canonical values are derived again."""
     facility = get_facility_or_raise(session, principal, public_id=public_id).facility
     values = _statements(body)
-    _contribute(session, principal, facility, values)
-    _add_identifiers(session, principal, facility, body.identifiers)
-    _apply_canonical(facility)
-    session.flush()
+    _state(session, principal, facility, values, body.identifiers)
     audit.record(
         session,
         principal,
@@ -196,4 +246,5 @@ def set_owner(session: Session, principal: Principal, *, public_id: str, owner: 
     facility.owner_organization_id = owner
     _apply_canonical(facility)
     session.flush()
+    shared_sites.refile(session, facility)
     return facility

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from api.deps import SessionDep, principal_with
 from api.problems import PROBLEM_RESPONSES
@@ -16,11 +16,14 @@ from graph.models import Facility
 from graph.schemas import (
     ContributionRead,
     FacilityCreate,
+    FacilityCreated,
     FacilityDetail,
     FacilityPage,
     FacilityRead,
     FacilityUpdate,
     IdentifierRead,
+    MatchRead,
+    PotentialMatchRead,
 )
 from policies.scopes import ApiScope
 from policies.visibility import contribution_attribution_visible
@@ -76,11 +79,38 @@ def _detail(principal: Principal, facility: Facility, resolved_from: str | None 
     return FacilityDetail(**_read(facility, resolved_from).model_dump(), contributions=contributions)
 
 
-@router.post("", response_model=FacilityDetail, status_code=status.HTTP_201_CREATED, summary="Register a facility")
-def create_facility(session: SessionDep, principal: Writer, body: FacilityCreate) -> FacilityDetail:
-    """Register a site as your organisation's contribution. It gets a stable public id
-    (`LL-XXXX-XXXX-C`); an external identifier already used by another facility is a 409."""
-    return _detail(principal, graph_service.create_facility(session, principal, body=body))
+@router.post(
+    "",
+    response_model=FacilityCreated,
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a facility",
+    responses={200: {"model": FacilityCreated, "description": "Matched: the site was already registered"}},
+)
+def create_facility(
+    session: SessionDep, principal: Writer, body: FacilityCreate, response: Response
+) -> FacilityCreated:
+    """Register a site as your organisation's contribution.
+
+    If a member already registered the same site (same identifier, or name, address and place
+    agree closely), your statements attach to that facility: 200 with `match.outcome = matched`.
+    Otherwise a new facility with a stable public id (`LL-XXXX-XXXX-C`) is created (201), and
+    `match.potential_matches` lists facilities that may be the same site, for you to check.
+    An external identifier already used by another facility is a 409."""
+    outcome = graph_service.create_facility(session, principal, body=body)
+    if outcome.matched is not None:
+        response.status_code = status.HTTP_200_OK
+        match = MatchRead(
+            outcome="matched", score=outcome.matched.score.total, components=outcome.matched.score.components
+        )
+    else:
+        potential = [
+            PotentialMatchRead(
+                id=c.facility.public_id, name=c.facility.name, country=c.facility.country, score=c.score.total
+            )
+            for c in outcome.potential
+        ]
+        match = MatchRead(outcome="created", potential_matches=potential)
+    return FacilityCreated(**_detail(principal, outcome.facility).model_dump(), match=match)
 
 
 @router.get("/{facility_id}", response_model=FacilityDetail, summary="One facility")
