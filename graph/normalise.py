@@ -221,14 +221,38 @@ def normalise_name(name: str) -> str:
     return " ".join(sorted(name_tokens(name)))
 
 
+_NUMBER_WITH_LETTER = re.compile(r"^[0-9]+[a-z]$")  # "2a" in "Unit 2A"
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def _designator_pieces(name: str) -> tuple[list[str], set[str]]:
+    """The name's tokens for the unit rules, and its alphanumeric codes kept whole.
+
+    A code such as "3b2fd97f" or "KT21-B7" names something by itself: split into "3 b 2 ..."
+    its digits would read as unit numbers, and two names sharing the code would look like the
+    same unit whatever their real unit numbers say."""
+    pieces: list[str] = []
+    codes: set[str] = set()
+    for raw in _NON_ALNUM.sub(" ", transliterate(name).casefold().replace("'", "")).split():
+        mixed = any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw)
+        if mixed and _NUMBER_WITH_LETTER.match(raw) and not _ORDINAL.fullmatch(raw):
+            codes.add(raw)
+        elif mixed and (len(_DIGIT_RUN.findall(raw)) > 1 or len(raw) > 6):
+            codes.add(f"code {raw}")
+        else:
+            pieces.extend(_basic_tokens(raw))
+    return pieces, codes
+
+
 @lru_cache(maxsize=65536)
 def unit_designators(name: str) -> frozenset[str]:
-    """What names one site of a company: numbers ("2", "II", "Second", "Unit-3"), a letter after a
-    unit word ("Plant B"), and qualifiers ("Branch", "Cutting", "North").
+    """What names one site of a company: numbers ("2", "II", "Second", "Unit-3", "2A"), a letter
+    after a unit word ("Plant B"), qualifiers ("Branch", "Cutting", "North"), and whole
+    alphanumeric codes.
 
     Two records whose designators differ are different units until a person says otherwise."""
-    tokens = [_NUMBER_WORDS.get(t, t) for t in _basic_tokens(name)]
-    found: set[str] = set()
+    pieces, found = _designator_pieces(name)
+    tokens = [_NUMBER_WORDS.get(t, t) for t in pieces]
     for i, token in enumerate(tokens):
         if token.isdigit():
             found.add(str(int(token)))

@@ -171,8 +171,8 @@ class TestSearch:
         assert [i["id"] for i in response.json()["items"]] == [created["id"]]
 
     async def test_cursor_pagination_visits_every_row_once(self, api: httpx.AsyncClient, token: str) -> None:
-        # Letters only: digits inside the tag would be read as unit numbers by the matcher.
-        tag = "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:10])
+        # The shared hex tag holds digits: "Unit 2 <tag>" and "Unit 3 <tag>" must stay apart.
+        tag = uuid.uuid4().hex[:8]
         made = {(await create(api, token, name=f"Unit {i} {tag}"))["id"] for i in range(7)}
         seen: list[object] = []
         cursor: str | None = None

@@ -399,3 +399,22 @@ class TestEvaluationSet:
         assert m.match_precision == 1.0
         assert m.match_recall >= 0.77
         assert math.isclose(m.blocking_recall, 1.0)
+
+
+class TestUnitCodes:
+    """Found through the API tests: digits inside a shared code masked different unit numbers."""
+
+    def test_a_shared_code_does_not_hide_different_unit_numbers(self) -> None:
+        a = SiteRecord(name="Unit 2 3b2fd97f", country="BD")
+        b = SiteRecord(name="Unit 3 3b2fd97f", country="BD")
+        assert decide(score(a, b)) is not MatchDecision.match
+
+    def test_a_letter_suffix_names_another_unit(self) -> None:
+        a = SiteRecord(name="Evergreen Knit Unit 2A", country="BD")
+        b = SiteRecord(name="Evergreen Knit Unit 2B", country="BD")
+        assert decide(score(a, b)) is not MatchDecision.match
+
+    def test_the_same_code_and_unit_still_match(self) -> None:
+        a = SiteRecord(name="Evergreen Knit Unit 2A", country="BD", address="Plot 5, Ashulia")
+        b = SiteRecord(name="Evergreen Knit Ltd. Unit 2A", country="BD", address="Plot 5 Ashulia")
+        assert decide(score(a, b)) is MatchDecision.match
