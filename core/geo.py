@@ -35,6 +35,9 @@ def to_point(element: WKBElement | WKTElement | None) -> Point | None:
     return shape
 
 
+METRES_PER_DEGREE_LAT = 110_574.0
+
+
 @dataclass(frozen=True, slots=True)
 class BBox:
     """A WGS 84 box: west, south, east, north (GeoJSON order). Does not cross the antimeridian."""
@@ -55,9 +58,6 @@ class BBox:
         cos_lat = max(math.cos(math.radians(lat)), 1e-6)
         dlon = min(radius_m / (METRES_PER_DEGREE_LAT * cos_lat), 180.0)
         return cls(max(lon - dlon, -180.0), max(lat - dlat, -90.0), min(lon + dlon, 180.0), min(lat + dlat, 90.0))
-
-
-METRES_PER_DEGREE_LAT = 110_574.0
 
 
 def in_bbox(column: Column, *, table: str, dialect: str, box: BBox) -> ColumnElement[bool]:

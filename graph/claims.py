@@ -74,19 +74,18 @@ def decide_claim(
         raise Conflict(f"This claim was already {claim.status.value}.")
     now = utcnow()
     _close(claim, principal, ClaimStatus.approved if approve else ClaimStatus.rejected, note, now)
-    public_id = repository.public_id_of(session, claim.facility_id)
     if approve:
         for other in repository.pending_claims_of(session, claim.facility_id):
             if other.id != claim.id:
                 _close(other, principal, ClaimStatus.rejected, SUPERSEDED_NOTE, now)
-        graph_service.set_owner(session, principal, public_id=public_id, owner=claim.claimant_organization_id)
+        graph_service.set_owner(session, claim.facility, owner=claim.claimant_organization_id)
     session.flush()
     audit.record(
         session,
         principal,
         action=f"facility_claim.{claim.status.value}",
         subject_kind="facility",
-        subject_id=public_id,
+        subject_id=claim.facility.public_id,
         details={"claim_id": str(claim.id), "claimant": str(claim.claimant_organization_id)},
     )
     return claim

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.db import Base, UTCDateTime, string_enum
+from core.geo import to_point
 from core.ids import uuid7
 
 
@@ -50,6 +51,12 @@ class Facility(Base):
     contributions: Mapped[list[FacilityContribution]] = relationship(
         back_populates="facility", order_by="FacilityContribution.contributed_at"
     )
+
+    @property
+    def coordinates(self) -> tuple[float | None, float | None]:
+        """(lat, lng) of the canonical location, or (None, None)."""
+        point = to_point(self.location)
+        return (None, None) if point is None else (point.y, point.x)
 
 
 class FacilityIdentifier(Base):
@@ -105,6 +112,8 @@ class FacilityClaim(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_organization_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("organizations.id"))
     decision_note: Mapped[str | None] = mapped_column(sa.Text)
+
+    facility: Mapped[Facility] = relationship(lazy="joined")
 
 
 class FacilityMatchKey(Base):

@@ -115,10 +115,6 @@ def pending_claims_of(session: Session, facility_id: uuid.UUID) -> Sequence[Faci
     return session.scalars(stmt).all()
 
 
-def public_id_of(session: Session, facility_id: uuid.UUID) -> str:
-    return session.scalars(sa.select(Facility.public_id).where(Facility.id == facility_id)).one()
-
-
 #: At most this many candidates are scored per new record (the best-connected first): a common
 #: word such as a city name can otherwise put thousands of sites in one block.
 MAX_CANDIDATES = 200

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import Conflict, ErrorItem, InvalidInput, NotFound
-from core.geo import point_element, to_point
+from core.geo import point_element
 from core.principal import Principal
 from graph import matching, provenance, public_ids, repository, shared_sites
 from graph.models import Facility, FacilityContribution, FacilityIdentifier
-from graph.schemas import FacilityAttributes, FacilityCreate, FacilityUpdate, IdentifierIn
+from graph.schemas import ContributionRead, FacilityAttributes, FacilityCreate, FacilityUpdate, IdentifierIn
 from policies import audit
-from policies.visibility import facility_read_scope
+from policies.visibility import contribution_attribution_visible, facility_read_scope
 
 #: Attributes stored as they are stated; lat/lng are stated together as "location".
 _PLAIN_ATTRIBUTES = (
@@ -167,6 +167,11 @@ def _state(
     """Record the caller's statements, derive canonical values and refile the facility's keys."""
     _contribute(session, principal, facility, values)
     _add_identifiers(session, principal, facility, identifiers)
+    _derive(session, facility)
+
+
+def _derive(session: Session, facility: Facility) -> None:
+    """Canonical values from the contributions, then the match keys of those values."""
     _apply_canonical(facility)
     session.flush()
     shared_sites.refile(session, facility)
@@ -223,28 +228,37 @@ def list_facilities(
 ) -> tuple[Sequence[Facility], str | None]:
     """A page of visible facilities (oldest first) and the cursor of the next page, if any."""
     dialect = session.get_bind().dialect.name
+    limit = min(limit, MAX_PAGE)
     if filters.name:
         filters = dataclasses.replace(filters, name=matching.normalise_name(filters.name))
     stmt = repository.apply_filters(
         repository.readable_facilities(facility_read_scope(principal)), filters, dialect=dialect
     )
     after = decode_cursor(cursor) if cursor else None
-    rows = repository.page(session, stmt, after=after, limit=min(limit, MAX_PAGE) + 1)
+    rows = repository.page(session, stmt, after=after, limit=limit + 1)
     more = len(rows) > limit
     items = rows[:limit]
     return items, (encode_cursor(items[-1].id) if more and items else None)
 
 
-def coordinates(facility: Facility) -> tuple[float | None, float | None]:
-    point = to_point(facility.location)
-    return (None, None) if point is None else (point.y, point.x)
-
-
-def set_owner(session: Session, principal: Principal, *, public_id: str, owner: uuid.UUID) -> Facility:
+def set_owner(session: Session, facility: Facility, *, owner: uuid.UUID) -> None:
     """Make ``owner`` the facility's owner (an approved claim); its statements now come first."""
-    facility = get_facility_or_raise(session, principal, public_id=public_id).facility
     facility.owner_organization_id = owner
-    _apply_canonical(facility)
-    session.flush()
-    shared_sites.refile(session, facility)
-    return facility
+    _derive(session, facility)
+
+
+def visible_contributions(principal: Principal, facility: Facility) -> list[ContributionRead]:
+    """The contributions behind a facility, naming the contributor only where policy allows."""
+    return [
+        ContributionRead(
+            attribute=c.attribute,
+            value=c.value,
+            source=c.source,
+            contributed_at=c.contributed_at,
+            organization_id=c.organization_id
+            if contribution_attribution_visible(principal, c.organization_id)
+            else None,
+            by_you=c.organization_id == principal.organization_id,
+        )
+        for c in facility.contributions
+    ]

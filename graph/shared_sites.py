@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from core.geo import to_point
 from core.principal import Principal
 from graph import matching, repository
 from graph.models import Facility
@@ -45,13 +44,13 @@ def record_of(
 
 
 def facility_record(facility: Facility) -> matching.SiteRecord:
-    point = to_point(facility.location)
+    lat, lng = facility.coordinates
     return record_of(
         name=facility.name,
         country=facility.country,
         address=facility.address,
-        lat=point.y if point else None,
-        lng=point.x if point else None,
+        lat=lat,
+        lng=lng,
         identifiers=[(i.scheme, i.value) for i in facility.identifiers],
     )
 

@@ -26,10 +26,17 @@ class OrganizationReadScope:
     all_organizations: bool
 
 
+def is_platform_operator(principal: Principal) -> bool:
+    """Does this principal act for the platform operators (platform organisation, admin scope)?
+    Both are needed: the admin scope alone does not make a brand an operator."""
+    return principal.organization_kind is OrganizationKind.platform and principal.has_scopes(ApiScope.admin)
+
+
 def organization_read_scope(principal: Principal) -> OrganizationReadScope:
     """Which organisations may this principal read?"""
-    is_operator = principal.organization_kind is OrganizationKind.platform and principal.has_scopes(ApiScope.admin)
-    return OrganizationReadScope(own_organization_id=principal.organization_id, all_organizations=is_operator)
+    return OrganizationReadScope(
+        own_organization_id=principal.organization_id, all_organizations=is_platform_operator(principal)
+    )
 
 
 def visible_organizations(scope: OrganizationReadScope) -> ColumnElement[bool]:
@@ -61,7 +68,7 @@ class AuditReadScope:
 
 def audit_read_scope(principal: Principal) -> AuditReadScope:
     """Which audit events may this principal read?"""
-    operator = organization_read_scope(principal).all_organizations
+    operator = is_platform_operator(principal)
     return AuditReadScope(own_organization_id=principal.organization_id, all_events=operator)
 
 
@@ -87,7 +94,7 @@ def facility_read_scope(principal: Principal) -> FacilityReadScope:
 def contribution_attribution_visible(principal: Principal, contributor_id: uuid.UUID) -> bool:
     """May this principal learn which organisation made a contribution? Only its own: that a brand
     contributed a site reveals that it sources there, which is that brand's confidential fact."""
-    return contributor_id == principal.organization_id or organization_read_scope(principal).all_organizations
+    return contributor_id == principal.organization_id or is_platform_operator(principal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +107,7 @@ class ClaimReadScope:
 
 def claim_read_scope(principal: Principal) -> ClaimReadScope:
     """Which facility claims may this principal read?"""
-    return ClaimReadScope(principal.organization_id, organization_read_scope(principal).all_organizations)
+    return ClaimReadScope(principal.organization_id, is_platform_operator(principal))
 
 
 def may_claim_facilities(principal: Principal) -> bool:
@@ -110,4 +117,4 @@ def may_claim_facilities(principal: Principal) -> bool:
 
 def may_decide_claims(principal: Principal) -> bool:
     """May this principal approve or reject facility claims? Platform operators only."""
-    return organization_read_scope(principal).all_organizations
+    return is_platform_operator(principal)

@@ -14,7 +14,6 @@ from graph import service as graph_service
 from graph.filters import BBOX_PATTERN, NEAR_PATTERN, build_filters
 from graph.models import Facility
 from graph.schemas import (
-    ContributionRead,
     FacilityCreate,
     FacilityCreated,
     FacilityDetail,
@@ -26,7 +25,6 @@ from graph.schemas import (
     PotentialMatchRead,
 )
 from policies.scopes import ApiScope
-from policies.visibility import contribution_attribution_visible
 
 router = APIRouter(prefix="/facilities", tags=["facilities"], responses=PROBLEM_RESPONSES)
 
@@ -40,7 +38,7 @@ Writer = Annotated[Principal, principal_with(ApiScope.graph_write)]
 
 
 def _read(facility: Facility, resolved_from: str | None = None) -> FacilityRead:
-    lat, lng = graph_service.coordinates(facility)
+    lat, lng = facility.coordinates
     return FacilityRead(
         id=facility.public_id,
         name=facility.name,
@@ -63,19 +61,7 @@ def _read(facility: Facility, resolved_from: str | None = None) -> FacilityRead:
 
 
 def _detail(principal: Principal, facility: Facility, resolved_from: str | None = None) -> FacilityDetail:
-    contributions = [
-        ContributionRead(
-            attribute=c.attribute,
-            value=c.value,
-            source=c.source,
-            contributed_at=c.contributed_at,
-            organization_id=c.organization_id
-            if contribution_attribution_visible(principal, c.organization_id)
-            else None,
-            by_you=c.organization_id == principal.organization_id,
-        )
-        for c in facility.contributions
-    ]
+    contributions = graph_service.visible_contributions(principal, facility)
     return FacilityDetail(**_read(facility, resolved_from).model_dump(), contributions=contributions)
 
 

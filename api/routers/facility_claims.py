@@ -6,14 +6,12 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from sqlalchemy.orm import Session
 
 from api.deps import SessionDep, principal_with
 from api.problems import PROBLEM_RESPONSES
 from api.routers.facilities import FacilityId
 from core.principal import Principal
 from graph import claims
-from graph import repository as graph_repository
 from graph.models import ClaimStatus, FacilityClaim
 from graph.schemas import ClaimCreate, ClaimDecision, ClaimRead
 from policies.scopes import ApiScope
@@ -25,10 +23,10 @@ Writer = Annotated[Principal, principal_with(ApiScope.graph_write)]
 Operator = Annotated[Principal, principal_with(ApiScope.admin)]
 
 
-def _read(session: Session, claim: FacilityClaim) -> ClaimRead:
+def _read(claim: FacilityClaim) -> ClaimRead:
     return ClaimRead(
         id=claim.id,
-        facility_id=graph_repository.public_id_of(session, claim.facility_id),
+        facility_id=claim.facility.public_id,
         claimant_organization_id=claim.claimant_organization_id,
         status=claim.status.value,
         evidence=claim.evidence,
@@ -53,7 +51,7 @@ def request_claim(
     claim, created = claims.request_claim(session, principal, public_id=facility_id, evidence=body.evidence)
     if not created:
         response.status_code = status.HTTP_200_OK
-    return _read(session, claim)
+    return _read(claim)
 
 
 @router.get("/facility-claims", response_model=list[ClaimRead], summary="Facility claims you may see")
@@ -61,13 +59,13 @@ def list_claims(
     session: SessionDep, principal: Reader, status_filter: Annotated[ClaimStatus | None, Query(alias="status")] = None
 ) -> list[ClaimRead]:
     """Your organisation's claims; platform operators see every claim (at most 1,000, oldest first)."""
-    return [_read(session, c) for c in claims.list_claims(session, principal, status=status_filter)]
+    return [_read(c) for c in claims.list_claims(session, principal, status=status_filter)]
 
 
 @router.get("/facility-claims/{claim_id}", response_model=ClaimRead, summary="One facility claim")
 def get_claim(session: SessionDep, principal: Reader, claim_id: uuid.UUID) -> ClaimRead:
     """A claim of your organisation (or any, for platform operators); others are 404."""
-    return _read(session, claims.get_claim_or_raise(session, principal, claim_id=claim_id))
+    return _read(claims.get_claim_or_raise(session, principal, claim_id=claim_id))
 
 
 @router.post("/facility-claims/{claim_id}/decision", response_model=ClaimRead, summary="Approve or reject a claim")
@@ -77,4 +75,4 @@ def decide_claim(session: SessionDep, principal: Operator, claim_id: uuid.UUID, 
     claim = claims.decide_claim(
         session, principal, claim_id=claim_id, approve=body.decision == "approve", note=body.note
     )
-    return _read(session, claim)
+    return _read(claim)
