@@ -48,8 +48,11 @@ def apply_filters(stmt: sa.Select[Facility], filters: FacilityFilters, *, dialec
     if filters.sector:
         stmt = stmt.where(sa.func.lower(Facility.sector) == filters.sector.lower())
     if filters.name:
+        # Each word must begin a word of the name ("weij" finds "Weijie"); a plain substring test
+        # let "eijie" or a single letter match inside unrelated words.
+        padded = sa.literal(" ") + Facility.normalised_name
         for token in filters.name.split():
-            stmt = stmt.where(Facility.normalised_name.contains(token, autoescape=True))
+            stmt = stmt.where(padded.contains(f" {token}", autoescape=True))
     if filters.bbox:
         stmt = stmt.where(box(filters.bbox))
     if filters.near:

@@ -17,6 +17,12 @@ pytestmark = pytest.mark.anyio
 BASE = "/v1/facilities"
 
 
+def letters() -> str:
+    """A random letters-only word: hex digits inside a search tag would be split into one-character
+    words by name normalisation and could meet other tests' codes."""
+    return "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:10])
+
+
 def unique(prefix: str) -> str:
     return f"{prefix} {uuid.uuid4().hex[:10]}"
 
@@ -144,7 +150,7 @@ class TestVisibility:
 
 class TestSearch:
     async def test_filters_on_both_dialects(self, api: httpx.AsyncClient, token: str) -> None:
-        tag = uuid.uuid4().hex[:8]
+        tag = letters()
         dhaka = await create(api, token, name=f"Dhaka Denim {tag}", lat=23.81, lng=90.41, sector="Denim")
         chittagong = await create(api, token, name=f"Chattogram Knit {tag}", lat=22.36, lng=91.78, sector="Knit")
         far = await create(api, token, name=f"Hanoi Sewing {tag}", country="VN", lat=21.03, lng=105.85)
@@ -164,16 +170,27 @@ class TestSearch:
         polygon = {"type": "Polygon", "coordinates": [[[90, 23], [91, 23], [91, 24.5], [90, 24.5], [90, 23]]]}
         assert await ids(within=json.dumps(polygon)) == {dhaka["id"]}
 
+    async def test_name_search_matches_the_start_of_words(self, api: httpx.AsyncClient, token: str) -> None:
+        tag = letters()
+        created = await create(api, token, name=f"Shanghai Weijie Garment {tag}")
+
+        async def found(query: str) -> list[object]:
+            response = await api.get(BASE, params={"name": f"{query} {tag}"}, headers=bearer(token))
+            return [i["id"] for i in response.json()["items"]]
+
+        assert await found("weij") == [created["id"]]
+        assert await found("eijie") == []
+
     async def test_name_search_ignores_case_and_legal_forms(self, api: httpx.AsyncClient, token: str) -> None:
-        tag = uuid.uuid4().hex[:8]
+        tag = letters()
         created = await create(api, token, name=f"Shanghai Weijie Garment {tag} Co., Ltd.")
         response = await api.get(BASE, params={"name": f"WEIJIE {tag}"}, headers=bearer(token))
         assert [i["id"] for i in response.json()["items"]] == [created["id"]]
 
     async def test_cursor_pagination_visits_every_row_once(self, api: httpx.AsyncClient, token: str) -> None:
-        # The shared hex tag holds digits: "Unit 2 <tag>" and "Unit 3 <tag>" must stay apart.
-        tag = uuid.uuid4().hex[:8]
-        made = {(await create(api, token, name=f"Unit {i} {tag}"))["id"] for i in range(7)}
+        # The shared hex code holds digits: "Unit 2 <code>" and "Unit 3 <code>" must stay apart.
+        code, tag = uuid.uuid4().hex[:8], letters()
+        made = {(await create(api, token, name=f"Unit {i} {code} {tag}"))["id"] for i in range(7)}
         seen: list[object] = []
         cursor: str | None = None
         while True:
