@@ -1,4 +1,4 @@
-"""Tables of the supplier graph: facilities, their identifiers and who said what about them."""
+"""Facilities, their identifiers, who said what about them, claims and match keys."""
 
 from __future__ import annotations
 

@@ -1,0 +1,36 @@
+"""Tables of the supplier graph, one module per kind of node or edge.
+
+Importing this package registers every table on ``Base.metadata`` (Alembic and the tests rely on it).
+"""
+
+from graph.models.facilities import (
+    ClaimStatus,
+    Facility,
+    FacilityClaim,
+    FacilityContribution,
+    FacilityIdentifier,
+    FacilityMatchKey,
+)
+from graph.models.recruiters import (
+    Corridor,
+    FeePolicy,
+    Recruiter,
+    RecruiterCertification,
+    RecruiterContribution,
+    RecruiterIdentifier,
+)
+
+__all__ = [
+    "ClaimStatus",
+    "Corridor",
+    "Facility",
+    "FacilityClaim",
+    "FacilityContribution",
+    "FacilityIdentifier",
+    "FacilityMatchKey",
+    "FeePolicy",
+    "Recruiter",
+    "RecruiterCertification",
+    "RecruiterContribution",
+    "RecruiterIdentifier",
+]

@@ -1,0 +1,129 @@
+"""Labour recruiters (agencies, brokers, sub-agents), their licences, certifications and
+provenance, and the migration corridors they recruit on."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import utcnow
+from core.db import Base, UTCDateTime, string_enum
+from core.ids import uuid7
+
+
+class FeePolicy(StrEnum):
+    """Who pays recruitment fees and costs (ILO General Principles: workers should pay none)."""
+
+    employer_pays = "employer_pays"
+    worker_pays = "worker_pays"
+    mixed = "mixed"
+    unknown = "unknown"
+
+
+class Recruiter(Base):
+    """A labour recruiter. Attribute columns hold the canonical value, derived from the
+    contributions like a facility's (see graph/provenance.py)."""
+
+    __tablename__ = "recruiters"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    normalised_name: Mapped[str] = mapped_column(sa.String(300), index=True)
+    #: Where the recruiter is based (ISO 3166-1 alpha-2).
+    country: Mapped[str] = mapped_column(sa.String(2), index=True)
+    address: Mapped[str | None] = mapped_column(sa.String(500))
+    licence_number: Mapped[str | None] = mapped_column(sa.String(100))
+    licence_country: Mapped[str | None] = mapped_column(sa.String(2))
+    #: ISO alpha-2 codes of the countries it recruits in or places workers in.
+    countries_of_operation: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    fee_policy: Mapped[FeePolicy] = mapped_column(string_enum(FeePolicy, "fee_policy"), default=FeePolicy.unknown)
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("recruiters.id"), index=True)
+    #: The recruiter organisation that speaks for this record (owns its data rights).
+    owner_organization_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    identifiers: Mapped[list[RecruiterIdentifier]] = relationship(
+        back_populates="recruiter", order_by="RecruiterIdentifier.scheme"
+    )
+    certifications: Mapped[list[RecruiterCertification]] = relationship(
+        back_populates="recruiter", order_by="RecruiterCertification.scheme"
+    )
+    contributions: Mapped[list[RecruiterContribution]] = relationship(
+        back_populates="recruiter", order_by="RecruiterContribution.contributed_at"
+    )
+
+
+class RecruiterIdentifier(Base):
+    """An external id of a recruiter (a registry number, a scheme id...), unique per scheme."""
+
+    __tablename__ = "recruiter_identifiers"
+    __table_args__ = (sa.UniqueConstraint("scheme", "value", name="uq_recruiter_identifiers_scheme_value"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    recruiter_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("recruiters.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(sa.String(32))
+    value: Mapped[str] = mapped_column(sa.String(100))
+    contributed_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    recruiter: Mapped[Recruiter] = relationship(back_populates="identifiers")
+
+
+class RecruiterCertification(Base):
+    """A certification held by a recruiter (e.g. IOM IRIS), valid over a period."""
+
+    __tablename__ = "recruiter_certifications"
+    __table_args__ = (
+        sa.UniqueConstraint("recruiter_id", "scheme", "certificate_id", name="uq_recruiter_certifications_certificate"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    recruiter_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("recruiters.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(sa.String(32))
+    certificate_id: Mapped[str] = mapped_column(sa.String(100))
+    valid_from: Mapped[date | None] = mapped_column(sa.Date)
+    valid_to: Mapped[date | None] = mapped_column(sa.Date)
+    contributed_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    recruiter: Mapped[Recruiter] = relationship(back_populates="certifications")
+
+
+class RecruiterContribution(Base):
+    """Provenance: one organisation said one attribute of a recruiter had one value, at one time."""
+
+    __tablename__ = "recruiter_contributions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    recruiter_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("recruiters.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    attribute: Mapped[str] = mapped_column(sa.String(32))
+    value: Mapped[Any] = mapped_column(sa.JSON)
+    source: Mapped[str] = mapped_column(sa.String(64), default="api")
+    contributed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    recruiter: Mapped[Recruiter] = relationship(back_populates="contributions")
+
+
+class Corridor(Base):
+    """A migration corridor: workers recruited in ``origin_country`` for work in
+    ``destination_country``, optionally for one sector ('' = any sector)."""
+
+    __tablename__ = "corridors"
+    __table_args__ = (
+        sa.UniqueConstraint("origin_country", "destination_country", "sector", name="uq_corridors_route"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    origin_country: Mapped[str] = mapped_column(sa.String(2), index=True)
+    destination_country: Mapped[str] = mapped_column(sa.String(2), index=True)
+    sector: Mapped[str] = mapped_column(sa.String(100), default="")
+    created_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
