@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from api import errors
 from api.middleware import RequestIdMiddleware
 from api.oauth import router as oauth_router
-from api.routers import audit_events, facilities, facility_claims, health, organizations
+from api.routers import audit_events, facilities, facility_claims, facility_matches, health, organizations
 from core.db import create_engine, create_sessionmaker
 from core.settings import Settings, get_settings
 
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(organizations.router)
     v1.include_router(audit_events.router)
     v1.include_router(facilities.router)
+    v1.include_router(facility_matches.router)
     v1.include_router(facility_claims.router)
     app.include_router(v1)
     return app

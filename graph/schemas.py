@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from core.text import NonBlankText, Text
+from core.text import NO_NUL_PATTERN, NonBlankText, Text
 
 IDENTIFIER_SCHEMES = ("os_id", "slcp", "sedex", "better_work", "gln", "lei")
 
@@ -154,3 +154,43 @@ class MatchRead(BaseModel):
 
 class FacilityCreated(FacilityDetail):
     match: MatchRead
+
+
+class FacilityUpdated(FacilityDetail):
+    potential_matches: list[PotentialMatchRead] = Field(
+        default_factory=list,
+        description="Facilities your new values make look like the same site: confirm or reject them "
+        "with POST /v1/facilities/{id}/match-decisions",
+    )
+
+
+class PotentialMatchPage(BaseModel):
+    items: list[PotentialMatchRead]
+
+
+class MatchDecisionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    candidate_id: Annotated[str, Field(max_length=64, pattern=NO_NUL_PATTERN, description="Public id of the candidate")]
+    decision: Literal["confirm", "reject"] = Field(
+        description="confirm: the same site (the two are merged); reject: different sites (never proposed again)"
+    )
+    note: Annotated[Text, Field(max_length=2000)] | None = None
+
+
+class MatchDecisionRead(BaseModel):
+    decision: Literal["confirm", "reject"]
+    candidate_id: str
+    merged: bool
+    facility: FacilityDetail = Field(description="The surviving facility after a merge, else the one decided on")
+
+
+class SplitCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    merged_id: Annotated[str, Field(max_length=64, pattern=NO_NUL_PATTERN, description="Public id that was merged")]
+
+
+class SplitRead(BaseModel):
+    facility: FacilityDetail
+    restored: FacilityDetail

@@ -167,18 +167,28 @@ def _state(
     """Record the caller's statements, derive canonical values and refile the facility's keys."""
     _contribute(session, principal, facility, values)
     _add_identifiers(session, principal, facility, identifiers)
-    _derive(session, facility)
+    rederive(session, facility)
 
 
-def _derive(session: Session, facility: Facility) -> None:
-    """Canonical values from the contributions, then the match keys of those values."""
+def rederive(session: Session, facility: Facility) -> None:
+    """Canonical values from the contributions, then the match keys of those values (after a
+    statement, a claim, a merge or a split)."""
     _apply_canonical(facility)
     session.flush()
     shared_sites.refile(session, facility)
 
 
-def update_facility(session: Session, principal: Principal, *, public_id: str, body: FacilityUpdate) -> Facility:
-    """State new values (the caller's contributions); the canonical values are derived again."""
+@dataclass(frozen=True, slots=True)
+class UpdateOutcome:
+    facility: Facility
+    #: Facilities the new values make look like the same site: a person confirms (never automatic,
+    #: as merging two registered sites cannot be left to a changed address alone).
+    potential: list[shared_sites.Candidate]
+
+
+def update_facility(session: Session, principal: Principal, *, public_id: str, body: FacilityUpdate) -> UpdateOutcome:
+    """State new values (the caller's contributions); the canonical values are derived again and
+    matched against the other facilities."""
     facility = get_facility_or_raise(session, principal, public_id=public_id).facility
     values = _statements(body)
     _state(session, principal, facility, values, body.identifiers)
@@ -190,7 +200,7 @@ def update_facility(session: Session, principal: Principal, *, public_id: str, b
         subject_id=facility.public_id,
         details={"attributes": sorted(values), "identifiers": [i.scheme for i in body.identifiers]},
     )
-    return facility
+    return UpdateOutcome(facility, shared_sites.open_candidates(session, principal, facility))
 
 
 def get_facility_or_raise(session: Session, principal: Principal, *, public_id: str) -> ResolvedFacility:
@@ -205,6 +215,12 @@ def get_facility_or_raise(session: Session, principal: Principal, *, public_id: 
         raise NotFound(f"No facility {public_id}.")
     resolved_from = asked.public_id if asked is not None and asked is not facility else None
     return ResolvedFacility(facility, resolved_from)
+
+
+def merged_record(session: Session, principal: Principal, *, public_id: str) -> Facility | None:
+    """The record behind a public id as it is, merged away or not (None when unknown)."""
+    canonical = public_ids.parse_public_id(public_id)
+    return repository.by_public_id(session, facility_read_scope(principal), canonical) if canonical else None
 
 
 def encode_cursor(facility_id: uuid.UUID) -> str:
@@ -244,7 +260,7 @@ def list_facilities(
 def set_owner(session: Session, facility: Facility, *, owner: uuid.UUID) -> None:
     """Make ``owner`` the facility's owner (an approved claim); its statements now come first."""
     facility.owner_organization_id = owner
-    _derive(session, facility)
+    rederive(session, facility)
 
 
 def visible_contributions(principal: Principal, facility: Facility) -> list[ContributionRead]:

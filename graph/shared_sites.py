@@ -74,3 +74,11 @@ def candidates(
     ranked = matching.best_candidates(record, [(f, facility_record(f)) for f in found], limit=len(found) or 1)
     scored = [Candidate(f, s, matching.decide(s)) for f, s in ranked]
     return [c for c in scored if c.decision is not matching.MatchDecision.new]
+
+
+def open_candidates(session: Session, principal: Principal, facility: Facility) -> list[Candidate]:
+    """Live facilities that may be the same site as a registered one, best first, leaving out the
+    pairs a person said are different sites."""
+    found = candidates(session, principal, facility_record(facility), exclude=facility)
+    rejected = repository.rejected_partners(session, facility.id)
+    return [c for c in found if c.facility.id not in rejected][:MAX_POTENTIAL]

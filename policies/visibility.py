@@ -118,3 +118,24 @@ def may_claim_facilities(principal: Principal) -> bool:
 def may_decide_claims(principal: Principal) -> bool:
     """May this principal approve or reject facility claims? Platform operators only."""
     return is_platform_operator(principal)
+
+
+def may_decide_match(principal: Principal, *, contributor_ids: set[uuid.UUID]) -> bool:
+    """May this principal say whether a facility and a candidate are one site? An organisation
+    that contributed the facility (it knows the site it meant), or a platform operator."""
+    return principal.organization_id in contributor_ids or is_platform_operator(principal)
+
+
+def may_merge_any_pair(principal: Principal) -> bool:
+    """May this principal merge two facilities the matcher does not propose? Operators only."""
+    return is_platform_operator(principal)
+
+
+def may_split(principal: Principal, *, merged_by: uuid.UUID, contributor_ids: set[uuid.UUID]) -> bool:
+    """May this principal undo a merge? The organisation that made it, a contributor of the
+    merged-away facility (its statements were moved), or a platform operator."""
+    return (
+        principal.organization_id == merged_by
+        or principal.organization_id in contributor_ids
+        or is_platform_operator(principal)
+    )

@@ -11,6 +11,7 @@ from api.problems import PROBLEM_RESPONSES
 from core.principal import Principal
 from core.text import NO_NUL_PATTERN
 from graph import service as graph_service
+from graph import shared_sites
 from graph.filters import BBOX_PATTERN, NEAR_PATTERN, build_filters
 from graph.models import Facility
 from graph.schemas import (
@@ -20,6 +21,7 @@ from graph.schemas import (
     FacilityPage,
     FacilityRead,
     FacilityUpdate,
+    FacilityUpdated,
     IdentifierRead,
     MatchRead,
     PotentialMatchRead,
@@ -60,9 +62,16 @@ def _read(facility: Facility, resolved_from: str | None = None) -> FacilityRead:
     )
 
 
-def _detail(principal: Principal, facility: Facility, resolved_from: str | None = None) -> FacilityDetail:
+def facility_detail(principal: Principal, facility: Facility, resolved_from: str | None = None) -> FacilityDetail:
     contributions = graph_service.visible_contributions(principal, facility)
     return FacilityDetail(**_read(facility, resolved_from).model_dump(), contributions=contributions)
+
+
+def potential_match(candidate: shared_sites.Candidate) -> PotentialMatchRead:
+    facility = candidate.facility
+    return PotentialMatchRead(
+        id=facility.public_id, name=facility.name, country=facility.country, score=candidate.score.total
+    )
 
 
 @router.post(
@@ -89,14 +98,8 @@ def create_facility(
             outcome="matched", score=outcome.matched.score.total, components=outcome.matched.score.components
         )
     else:
-        potential = [
-            PotentialMatchRead(
-                id=c.facility.public_id, name=c.facility.name, country=c.facility.country, score=c.score.total
-            )
-            for c in outcome.potential
-        ]
-        match = MatchRead(outcome="created", potential_matches=potential)
-    return FacilityCreated(**_detail(principal, outcome.facility).model_dump(), match=match)
+        match = MatchRead(outcome="created", potential_matches=[potential_match(c) for c in outcome.potential])
+    return FacilityCreated(**facility_detail(principal, outcome.facility).model_dump(), match=match)
 
 
 @router.get("/{facility_id}", response_model=FacilityDetail, summary="One facility")
@@ -105,16 +108,22 @@ def get_facility(session: SessionDep, principal: Reader, facility_id: FacilityId
     merged facility resolves to the surviving one (`resolved_from` says which id you asked for).
     Who contributed is shown only for your own organisation's contributions."""
     resolved = graph_service.get_facility_or_raise(session, principal, public_id=facility_id)
-    return _detail(principal, resolved.facility, resolved.resolved_from)
+    return facility_detail(principal, resolved.facility, resolved.resolved_from)
 
 
-@router.patch("/{facility_id}", response_model=FacilityDetail, summary="State new values for a facility")
+@router.patch("/{facility_id}", response_model=FacilityUpdated, summary="State new values for a facility")
 def update_facility(
     session: SessionDep, principal: Writer, facility_id: FacilityId, body: FacilityUpdate
-) -> FacilityDetail:
+) -> FacilityUpdated:
     """Partial update: the fields you send become your contributions; canonical values are
-    derived again (the claimed owner's word first, then what most members state)."""
-    return _detail(principal, graph_service.update_facility(session, principal, public_id=facility_id, body=body))
+    derived again (the claimed owner's word first, then what most members state). The new values
+    are matched against the other facilities: `potential_matches` lists those that now look like
+    the same site (never merged automatically: confirm with `match-decisions`)."""
+    outcome = graph_service.update_facility(session, principal, public_id=facility_id, body=body)
+    return FacilityUpdated(
+        **facility_detail(principal, outcome.facility).model_dump(),
+        potential_matches=[potential_match(c) for c in outcome.potential],
+    )
 
 
 @router.get("", response_model=FacilityPage, summary="Search facilities")

@@ -9,7 +9,10 @@ from graph.models.facilities import (
     FacilityClaim,
     FacilityContribution,
     FacilityIdentifier,
+    FacilityMatchDecision,
     FacilityMatchKey,
+    FacilityMerge,
+    MatchVerdict,
 )
 from graph.models.recruiters import (
     Corridor,
@@ -27,8 +30,11 @@ __all__ = [
     "FacilityClaim",
     "FacilityContribution",
     "FacilityIdentifier",
+    "FacilityMatchDecision",
     "FacilityMatchKey",
+    "FacilityMerge",
     "FeePolicy",
+    "MatchVerdict",
     "Recruiter",
     "RecruiterCertification",
     "RecruiterContribution",

@@ -46,10 +46,12 @@ class Facility(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     identifiers: Mapped[list[FacilityIdentifier]] = relationship(
-        back_populates="facility", order_by="FacilityIdentifier.scheme"
+        back_populates="facility", order_by="FacilityIdentifier.scheme", foreign_keys="FacilityIdentifier.facility_id"
     )
     contributions: Mapped[list[FacilityContribution]] = relationship(
-        back_populates="facility", order_by="FacilityContribution.contributed_at"
+        back_populates="facility",
+        order_by="FacilityContribution.contributed_at",
+        foreign_keys="FacilityContribution.facility_id",
     )
 
     @property
@@ -71,8 +73,10 @@ class FacilityIdentifier(Base):
     value: Mapped[str] = mapped_column(sa.String(100))
     contributed_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The facility it was first stated for, when a merge moved it here (a split moves it back).
+    origin_facility_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("facilities.id"))
 
-    facility: Mapped[Facility] = relationship(back_populates="identifiers")
+    facility: Mapped[Facility] = relationship(back_populates="identifiers", foreign_keys=[facility_id])
 
 
 class FacilityContribution(Base):
@@ -88,8 +92,10 @@ class FacilityContribution(Base):
     #: Where it came from: "api", "upload:<id>", "claim".
     source: Mapped[str] = mapped_column(sa.String(64), default="api")
     contributed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The facility it was first stated about, when a merge moved it here (a split moves it back).
+    origin_facility_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("facilities.id"))
 
-    facility: Mapped[Facility] = relationship(back_populates="contributions")
+    facility: Mapped[Facility] = relationship(back_populates="contributions", foreign_keys=[facility_id])
 
 
 class ClaimStatus(StrEnum):
@@ -123,3 +129,38 @@ class FacilityMatchKey(Base):
 
     facility_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"), primary_key=True)
     key_hash: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
+
+
+class MatchVerdict(StrEnum):
+    confirmed = "confirmed"  # the same site: merged
+    rejected = "rejected"  # different sites: never offered as a potential match again
+
+
+class FacilityMatchDecision(Base):
+    """A person's verdict on a potential match between two facilities (a pair, either order)."""
+
+    __tablename__ = "facility_match_decisions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    facility_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True)
+    candidate_facility_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True
+    )
+    verdict: Mapped[MatchVerdict] = mapped_column(string_enum(MatchVerdict, "match_verdict"))
+    organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FacilityMerge(Base):
+    """One facility merged into another; ``split_at`` is set when the merge was undone."""
+
+    __tablename__ = "facility_merges"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    survivor_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True)
+    merged_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True)
+    merged_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    split_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    split_by_organization_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("organizations.id"))
