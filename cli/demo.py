@@ -1,5 +1,6 @@
-"""The demo data set: a few organisations of every kind, one client each. Loading it twice
-changes nothing but the demo clients' secrets, which are re-issued so they can be shown."""
+"""The demo data set: a few organisations of every kind, one client each, and the brands' supply
+network (cli/demo_sites.py). Loading it twice changes nothing but the demo clients' secrets,
+which are re-issued so they can be shown."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from core.principal import OrganizationKind
+from cli.demo_sites import load_sites
+from core.principal import OrganizationKind, Principal
+from graph.models import Facility
 from policies import service as policies_service
 from policies.models import OAuthClient, Organization
 from policies.scopes import ALL_SCOPES, ApiScope
@@ -29,12 +32,21 @@ SCOPES_BY_KIND: dict[OrganizationKind, set[str]] = {
 DEMO_ORGANIZATIONS: tuple[tuple[OrganizationKind, str, str], ...] = (
     (OrganizationKind.brand, "Atlas Apparel (demo)", "DE"),
     (OrganizationKind.brand, "Birchwood Outfitters (demo)", "US"),
+    (OrganizationKind.brand, "Cobalt Retail Group (demo)", "GB"),
     (OrganizationKind.supplier, "Riverside Knitting Mills (demo)", "BD"),
     (OrganizationKind.recruiter, "Fairway Recruitment Agency (demo)", "NP"),
     (OrganizationKind.auditor, "Veritas Assessment Services (demo)", "GB"),
     (OrganizationKind.ctip, "Open Corridors Initiative (demo)", "TH"),
     (OrganizationKind.platform, "Loomline Operators (demo)", "NL"),
 )
+
+
+#: The key each demo brand goes by in cli/demo_sites.py.
+BRAND_KEYS = {
+    "Atlas Apparel (demo)": "atlas",
+    "Birchwood Outfitters (demo)": "birchwood",
+    "Cobalt Retail Group (demo)": "cobalt",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,5 +91,31 @@ def _client(session: Session, org: Organization) -> DemoClient:
     )
 
 
-def load_demo(session: Session) -> list[DemoClient]:
-    return [_client(session, _organization(session, kind, name, country)) for kind, name, country in DEMO_ORGANIZATIONS]
+@dataclass(frozen=True, slots=True)
+class DemoData:
+    clients: list[DemoClient]
+    #: Demo sites by key (see cli/demo_sites.py).
+    sites: dict[str, Facility]
+
+
+def _acting_as(org: Organization, client: DemoClient) -> Principal:
+    """The demo loader states the brands' data as their demo clients would through the API."""
+    return Principal(
+        organization_id=org.id,
+        organization_kind=org.kind,
+        client_id=client.client_id,
+        scopes=frozenset(client.scopes.split()),
+        token_id="demo-loader",  # noqa: S106 - a label for the audit trail, not a secret
+    )
+
+
+def load_demo(session: Session) -> DemoData:
+    clients: list[DemoClient] = []
+    brands: dict[str, Principal] = {}
+    for kind, name, country in DEMO_ORGANIZATIONS:
+        org = _organization(session, kind, name, country)
+        client = _client(session, org)
+        clients.append(client)
+        if name in BRAND_KEYS:
+            brands[BRAND_KEYS[name]] = _acting_as(org, client)
+    return DemoData(clients=clients, sites=load_sites(session, brands=brands))

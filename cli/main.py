@@ -138,7 +138,9 @@ def demo() -> None:
     """Load the demo data set (idempotent) and print the demo clients' credentials."""
     settings = get_settings()
     with _session() as session:
-        clients = load_demo(session)
+        data = load_demo(session)
+    clients = data.clients
+    typer.echo(f"Demo network: {len(data.sites)} sites")
     typer.echo("Demo clients (secrets are re-issued on every `loomline demo`):")
     for c in clients:
         typer.echo(f"  {c.kind.value:<9} {c.organization:<36} {c.client_id}  {c.client_secret}")

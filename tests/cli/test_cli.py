@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner, Result
 
+from cli.demo_sites import DEMO_SITES
 from cli.main import app
 from core.db import create_engine
 from core.settings import get_settings
+from graph.models import Facility, FacilityContribution
 from policies.models import AuditEvent, OAuthClient, Organization, SigningKey
 from policies.secrets import secret_matches
 from tests.conftest import TEST_ISSUER, make_settings, migrate
@@ -77,7 +79,7 @@ def db(loomline: Loomline) -> Iterator[Engine]:
     engine.dispose()
 
 
-def count(engine: Engine, model: type[Organization | OAuthClient]) -> int:
+def count(engine: Engine, model: type[Organization | OAuthClient | Facility | FacilityContribution]) -> int:
     with engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
 
@@ -216,15 +218,34 @@ def stored_hash(engine: Engine, client_id: str) -> str:
 class TestDemo:
     def test_loading_twice_adds_nothing_and_reissues_secrets(self, loomline: Loomline, db: Engine) -> None:
         first = run_demo(loomline)
-        counts = (count(db, Organization), count(db, OAuthClient))
+        models = (Organization, OAuthClient, Facility, FacilityContribution)
+        counts = tuple(count(db, m) for m in models)
         second = run_demo(loomline)
 
-        assert counts == (count(db, Organization), count(db, OAuthClient)) == (7, 7)
+        assert counts == tuple(count(db, m) for m in models)
+        assert counts[:2] == (8, 8)
         assert first.secrets.keys() == second.secrets.keys()
-        assert len(second.secrets) == 7
+        assert len(second.secrets) == 8
         brand_hash = stored_hash(db, second.brand_client_id)
         assert not secret_matches(first.secrets[second.brand_client_id], brand_hash)
         assert secret_matches(second.secrets[second.brand_client_id], brand_hash)
+
+    def test_brands_name_shared_sites_in_their_own_words_and_the_registry_recognises_them(
+        self, loomline: Loomline, db: Engine
+    ) -> None:
+        run = run_demo(loomline)
+
+        assert f"Demo network: {len(DEMO_SITES)} sites" in run.output
+        # Every other brand's spelling attached to the first brand's site: no duplicate sites.
+        assert count(db, Facility) == len(DEMO_SITES)
+        with db.connect() as conn:
+            contributors = conn.execute(
+                sa.select(
+                    FacilityContribution.facility_id, sa.func.count(sa.distinct(FacilityContribution.organization_id))
+                ).group_by(FacilityContribution.facility_id)
+            ).all()
+        shared = sum(1 for _, brands in contributors if brands >= 2)
+        assert shared == sum(1 for site in DEMO_SITES if site.also_named)
 
     def test_prints_working_brand_credentials_and_a_curl_line(self, loomline: Loomline, db: Engine) -> None:
         run = run_demo(loomline)
