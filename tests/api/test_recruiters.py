@@ -148,7 +148,7 @@ class TestMatching:
         assert body["match"]["score"] >= 0.9
         # The second member's statements were recorded on the existing recruiter.
         theirs = [c for c in body["contributions"] if c["by_you"] and c["attribute"] == "fee_policy"]
-        assert theirs and theirs[0]["value"] == "worker_pays"
+        assert [c["value"] for c in theirs] == ["worker_pays"]
 
     async def test_the_same_licence_is_the_same_recruiter_whatever_the_name(
         self, api: httpx.AsyncClient, token: str, other_token: str
