@@ -276,7 +276,8 @@ class TestSearch:
         )
 
         async def ids(**params: str | int) -> set[object]:
-            response = await api.get(BASE, params={"name": tag, "limit": 500} | params, headers=bearer(token))
+            query: dict[str, str | int] = {"name": tag, "limit": 500}
+            response = await api.get(BASE, params=query | params, headers=bearer(token))
             assert response.status_code == 200, response.text
             return {item["id"] for item in response.json()["items"]}
 
@@ -295,7 +296,9 @@ class TestSearch:
         seen: list[object] = []
         cursor: str | None = None
         while True:
-            params: dict[str, str | int] = {"name": tag, "limit": 3} | ({"cursor": cursor} if cursor else {})
+            params: dict[str, str | int] = {"name": tag, "limit": 3}
+            if cursor:
+                params["cursor"] = cursor
             page = (await api.get(BASE, params=params, headers=bearer(token))).json()
             seen += [i["id"] for i in page["items"]]
             cursor = page["next_cursor"]
