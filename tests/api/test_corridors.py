@@ -109,7 +109,8 @@ class TestList:
             found: list[object] = []
             cursor: str | None = None
             while True:
-                query: dict[str, str | int] = {"sector": name, "limit": 2} | params
+                query: dict[str, str | int] = {"sector": name, "limit": 2}
+                query.update(params)
                 if cursor:
                     query["cursor"] = cursor
                 response = await api.get(BASE, params=query, headers=bearer(token))
