@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
-from core.errors import Conflict, ErrorItem, NotFound
+from core.errors import Conflict, ErrorItem, InvalidInput, NotFound
 from core.principal import Principal
 from graph import matching, provenance, public_ids, recruiter_matching
 from graph import recruiter_repository as repository
@@ -107,7 +107,9 @@ def candidates(
 # --- statements -----------------------------------------------------------------------------------
 
 
-def _statements(body: RecruiterAttributes, *, licence_country: str | None) -> dict[str, Any]:
+def _statements(
+    body: RecruiterAttributes, *, licence_country: str | None, licence_number: str | None = None
+) -> dict[str, Any]:
     stated = body.model_dump(exclude_unset=True, exclude={"identifiers", "certifications"})
     values = {k: v for k, v in stated.items() if k in _PLAIN_ATTRIBUTES}
     if "countries_of_operation" in values:
@@ -119,6 +121,13 @@ def _statements(body: RecruiterAttributes, *, licence_country: str | None) -> di
             del values[attribute]  # null is no statement for attributes that always have a value
     if body.licence_number is not None:
         values["licence"] = [body.licence_country or licence_country, body.licence_number]
+    elif body.licence_country is not None:
+        if licence_number is None:
+            raise InvalidInput(
+                "A licence country needs a licence number.",
+                errors=[ErrorItem(("body", "licence_number"), "missing: required with licence_country")],
+            )
+        values["licence"] = [body.licence_country, licence_number]
     return values
 
 
@@ -272,7 +281,9 @@ def update_recruiter(session: Session, principal: Principal, *, public_id: str, 
     """State new values (the caller's contributions); canonical values are derived again and
     matched against the other recruiters (potential matches only: never merged automatically)."""
     recruiter = get_recruiter_or_raise(session, principal, public_id=public_id).recruiter
-    values = _statements(body, licence_country=body.country or recruiter.country)
+    values = _statements(
+        body, licence_country=body.country or recruiter.country, licence_number=recruiter.licence_number
+    )
     _state(session, principal, recruiter, values, body)
     audit.record(
         session,

@@ -124,6 +124,15 @@ class TestCreateAndGet:
             ("body", "certifications", 0, "valid_to"),
         } <= locations
 
+    async def test_a_licence_country_needs_a_number(self, api: httpx.AsyncClient, token: str) -> None:
+        response = await register(api, token, licence_country="NP")
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["location"] == ["body", "licence_number"]
+        created = await create(api, token, licence_number=licence())
+        moved = await api.patch(f"{BASE}/{created['id']}", json={"licence_country": "IN"}, headers=bearer(token))
+        assert moved.status_code == 200, moved.text
+        assert (moved.json()["licence_country"], moved.json()["licence_number"]) == ("IN", created["licence_number"])
+
     async def test_writing_needs_graph_write(
         self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]
     ) -> None:
