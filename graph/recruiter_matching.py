@@ -55,19 +55,14 @@ def _site(record: RecruiterRecord) -> matching.SiteRecord:
 
 
 def score(a: RecruiterRecord, b: RecruiterRecord) -> MatchScore:
-    """How likely two records are one recruiter; symmetric. A shared licence decides alone."""
+    """How likely two records are one recruiter; symmetric. A shared licence decides alone (its
+    score carries no log-odds evidence: ``components`` says licence 1.0 and how the names compare)."""
     key_a, key_b = a.licence_key, b.licence_key
-    if key_a is not None and key_a == key_b:
-        names = matching.score(_site(a), _site(b)) if a.country.upper() == b.country.upper() else None
-        components = {"licence": 1.0} | (
-            {"name": names.components["name"]} if names and "name" in names.components else {}
-        )
-        return MatchScore(total=_LICENCE_FLOOR, components=components, evidence={"licence": 1.0})
     by_name = matching.score(_site(a), _site(b))
-    same_issuer = (
-        a.licence_country is not None and (a.licence_country or "").upper() == (b.licence_country or "").upper()
-    )
-    if key_a is not None and key_b is not None and same_issuer:
+    if key_a is not None and key_a == key_b:
+        names = {k: v for k, v in by_name.components.items() if k == "name"}
+        return MatchScore(total=_LICENCE_FLOOR, components={"licence": 1.0} | names)
+    if key_a is not None and key_b is not None and key_a.split(":")[0] == key_b.split(":")[0]:
         return MatchScore(
             total=min(by_name.total, _LICENCE_CAP),
             components=by_name.components | {"licence": 0.0},

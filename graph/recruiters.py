@@ -95,11 +95,8 @@ def candidates(
     found = repository.recruiters_sharing_keys(
         session, scope, _key_hashes(record), exclude=exclude.id if exclude else None
     )
-    scored = [
-        Candidate(r, s, recruiter_matching.decide(s))
-        for r in found
-        if (s := recruiter_matching.score(record, record_of(r)))
-    ]
+    scores = [(r, recruiter_matching.score(record, record_of(r))) for r in found]
+    scored = [Candidate(r, s, recruiter_matching.decide(s)) for r, s in scores]
     scored.sort(key=lambda c: c.score.total, reverse=True)
     return [c for c in scored if c.decision is not matching.MatchDecision.new]
 
