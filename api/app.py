@@ -10,7 +10,16 @@ from fastapi import APIRouter, FastAPI
 from api import errors
 from api.middleware import RequestIdMiddleware
 from api.oauth import router as oauth_router
-from api.routers import audit_events, facilities, facility_claims, facility_matches, health, organizations
+from api.routers import (
+    audit_events,
+    corridors,
+    facilities,
+    facility_claims,
+    facility_matches,
+    health,
+    organizations,
+    recruiters,
+)
 from core.db import create_engine, create_sessionmaker
 from core.settings import Settings, get_settings
 
@@ -50,5 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(facilities.router)
     v1.include_router(facility_matches.router)
     v1.include_router(facility_claims.router)
+    v1.include_router(recruiters.router)
+    v1.include_router(corridors.router)
     app.include_router(v1)
     return app

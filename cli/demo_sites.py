@@ -233,7 +233,7 @@ DEMO_SITES: tuple[DemoSite, ...] = (
         600,
         0.1,
     ),
-)
+)  # fmt: skip
 
 
 def _statement(site: DemoSite, name: str, *, with_identifier: bool) -> FacilityCreate:

@@ -1,4 +1,4 @@
-"""Canonical facility attributes from the contributions behind them (pure logic).
+"""Canonical facility and recruiter attributes from the contributions behind them (pure logic).
 
 For each attribute: the claimed owner's latest statement wins; otherwise the value most
 organisations currently state (each organisation's latest statement counts once); ties go to
@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,27 @@ class Statement:
 
 def _key(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
+
+
+class Contribution(Protocol):
+    """What every contribution table row has (facility_contributions, recruiter_contributions)."""
+
+    @property
+    def attribute(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def organization_id(self) -> uuid.UUID: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def contributed_at(self) -> datetime: ...
+
+
+def canonical_of(contributions: Iterable[Contribution], *, owner: uuid.UUID | None) -> dict[str, Any]:
+    """Canonical values from contribution rows of any subject kind."""
+    statements = (Statement(c.attribute, c.value, c.organization_id, c.contributed_at) for c in contributions)
+    return canonical_values(statements, owner=owner)
 
 
 def canonical_values(statements: Iterable[Statement], *, owner: uuid.UUID | None) -> dict[str, Any]:

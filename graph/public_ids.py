@@ -1,4 +1,4 @@
-"""Stable public facility ids: ``LL-XXXX-XXXX-C``.
+"""Stable public ids: ``LL-XXXX-XXXX-C`` for facilities, ``LR-XXXX-XXXX-C`` for recruiters.
 
 Eight random Crockford base-32 characters (40 bits) and a check character that catches every
 single-character typo and every swap of two adjacent characters, the two errors people make
@@ -11,9 +11,10 @@ import re
 import secrets
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
-PREFIX = "LL"
+PREFIX = "LL"  # facilities
+RECRUITER_PREFIX = "LR"
 _BODY_LENGTH = 8
-_PATTERN = re.compile(rf"^{PREFIX}-([{ALPHABET}]{{4}})-([{ALPHABET}]{{4}})-([{ALPHABET}])$")
+_PATTERN = re.compile(rf"^([{ALPHABET}]{{4}})-([{ALPHABET}]{{4}})-([{ALPHABET}])$")
 #: Crockford's reading rules for characters people type by mistake.
 _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 
@@ -37,21 +38,21 @@ def check_character(body: str) -> str:
     return ALPHABET[_times_x(interim)]
 
 
-def new_public_id() -> str:
+def new_public_id(prefix: str = PREFIX) -> str:
     body = "".join(secrets.choice(ALPHABET) for _ in range(_BODY_LENGTH))
-    return f"{PREFIX}-{body[:4]}-{body[4:]}-{check_character(body)}"
+    return f"{prefix}-{body[:4]}-{body[4:]}-{check_character(body)}"
 
 
-def parse_public_id(value: str) -> str | None:
-    """The canonical form of a typed id (case, spaces and confusable letters forgiven), or None
-    when it is not a well-formed id or its check character is wrong."""
+def parse_public_id(value: str, prefix: str = PREFIX) -> str | None:
+    """The canonical form of a typed id of the ``prefix`` kind (case, spaces and confusable
+    letters forgiven), or None when it is not a well-formed id or its check character is wrong."""
     text = value.strip().upper().replace(" ", "")
     head, sep, rest = text.partition("-")
-    if not sep or head != PREFIX:
+    if not sep or head != prefix:
         return None
-    candidate = f"{PREFIX}-{rest.translate(_CONFUSABLE)}"
-    match = _PATTERN.match(candidate)
+    rest = rest.translate(_CONFUSABLE)
+    match = _PATTERN.match(rest)
     if match is None:
         return None
     body = match.group(1) + match.group(2)
-    return candidate if check_character(body) == match.group(3) else None
+    return f"{prefix}-{rest}" if check_character(body) == match.group(3) else None

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +15,8 @@ from core.errors import Conflict, ErrorItem, InvalidInput, NotFound
 from core.geo import point_element
 from core.principal import Principal
 from graph import matching, provenance, public_ids, repository, shared_sites
+from graph.cursors import decode_cursor as decode_cursor
+from graph.cursors import encode_cursor as encode_cursor
 from graph.models import Facility, FacilityContribution, FacilityIdentifier
 from graph.schemas import ContributionRead, FacilityAttributes, FacilityCreate, FacilityUpdate, IdentifierIn
 from policies import audit
@@ -58,10 +58,7 @@ def _statements(body: FacilityAttributes) -> dict[str, Any]:
 
 
 def _apply_canonical(facility: Facility) -> None:
-    statements = [
-        provenance.Statement(c.attribute, c.value, c.organization_id, c.contributed_at) for c in facility.contributions
-    ]
-    canonical = provenance.canonical_values(statements, owner=facility.owner_organization_id)
+    canonical = provenance.canonical_of(facility.contributions, owner=facility.owner_organization_id)
     for attribute in _PLAIN_ATTRIBUTES:
         if attribute in canonical:
             setattr(facility, attribute, canonical[attribute])
@@ -223,17 +220,6 @@ def merged_record(session: Session, principal: Principal, *, public_id: str) -> 
     return repository.by_public_id(session, facility_read_scope(principal), canonical) if canonical else None
 
 
-def encode_cursor(facility_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(facility_id.bytes).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(bytes=base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error) as exc:
-        raise InvalidInput("Malformed cursor.", errors=[ErrorItem(("query", "cursor"), "not a cursor")]) from exc
-
-
 def list_facilities(
     session: Session,
     principal: Principal,
@@ -265,6 +251,13 @@ def set_owner(session: Session, facility: Facility, *, owner: uuid.UUID) -> None
 
 def visible_contributions(principal: Principal, facility: Facility) -> list[ContributionRead]:
     """The contributions behind a facility, naming the contributor only where policy allows."""
+    return contributions_read(principal, facility.contributions)
+
+
+def contributions_read(
+    principal: Principal, contributions: Iterable[provenance.Contribution]
+) -> list[ContributionRead]:
+    """Contributions of any subject kind, naming the contributor only where policy allows."""
     return [
         ContributionRead(
             attribute=c.attribute,
@@ -276,5 +269,5 @@ def visible_contributions(principal: Principal, facility: Facility) -> list[Cont
             else None,
             by_you=c.organization_id == principal.organization_id,
         )
-        for c in facility.contributions
+        for c in contributions
     ]

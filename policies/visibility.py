@@ -97,6 +97,37 @@ def contribution_attribution_visible(principal: Principal, contributor_id: uuid.
     return contributor_id == principal.organization_id or is_platform_operator(principal)
 
 
+#: Every kind of member organisation.
+_MEMBER_KINDS = frozenset(OrganizationKind)
+
+
+@dataclass(frozen=True, slots=True)
+class RecruiterReadScope:
+    """Recruiters a principal may read. Core attributes (name, licence, countries, certifications,
+    fee policy) are visible to every member organisation, CTIP organisations included: knowing who
+    recruits on a corridor is what they work with, and no sourcing relationship is revealed.
+    Who contributed what follows ``contribution_attribution_visible``."""
+
+    all_recruiters: bool
+
+
+def recruiter_read_scope(principal: Principal) -> RecruiterReadScope:
+    """May this principal read recruiter records? Every member organisation may."""
+    return RecruiterReadScope(all_recruiters=principal.organization_kind in _MEMBER_KINDS)
+
+
+@dataclass(frozen=True, slots=True)
+class CorridorReadScope:
+    """Corridors a principal may read: reference data, shared with every member organisation."""
+
+    all_corridors: bool
+
+
+def corridor_read_scope(principal: Principal) -> CorridorReadScope:
+    """May this principal read migration corridors? Every member organisation may."""
+    return CorridorReadScope(all_corridors=principal.organization_kind in _MEMBER_KINDS)
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimReadScope:
     """Facility claims a principal may read: its own organisation's, or all for platform operators."""

@@ -21,6 +21,7 @@ from graph.models.recruiters import (
     RecruiterCertification,
     RecruiterContribution,
     RecruiterIdentifier,
+    RecruiterMatchKey,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "RecruiterCertification",
     "RecruiterContribution",
     "RecruiterIdentifier",
+    "RecruiterMatchKey",
 ]

@@ -40,6 +40,9 @@ class Recruiter(Base):
     address: Mapped[str | None] = mapped_column(sa.String(500))
     licence_number: Mapped[str | None] = mapped_column(sa.String(100))
     licence_country: Mapped[str | None] = mapped_column(sa.String(2))
+    #: "<licence country>:<licence number without case, spaces or punctuation>": one licence, one
+    #: live recruiter (NULLs do not collide on either dialect; merged-away records drop theirs).
+    licence_key: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
     #: ISO alpha-2 codes of the countries it recruits in or places workers in.
     countries_of_operation: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     fee_policy: Mapped[FeePolicy] = mapped_column(string_enum(FeePolicy, "fee_policy"), default=FeePolicy.unknown)
@@ -127,3 +130,14 @@ class Corridor(Base):
     sector: Mapped[str] = mapped_column(sa.String(100), default="")
     created_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RecruiterMatchKey(Base):
+    """A blocking key of a live recruiter (hashed to a fixed width): candidates share one."""
+
+    __tablename__ = "recruiter_match_keys"
+
+    recruiter_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("recruiters.id", ondelete="CASCADE"), primary_key=True
+    )
+    key_hash: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from core.principal import OrganizationKind, Principal
+from graph import recruiter_repository
+from graph.models import Corridor, Recruiter
 from policies import repository
 from policies.models import Organization, SharingGrant
-from policies.visibility import active_grants, organization_read_scope
+from policies.visibility import active_grants, corridor_read_scope, organization_read_scope, recruiter_read_scope
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SUBJECT_KINDS = ("assessment", "facility")
@@ -109,5 +111,33 @@ class TestOrganizationScope:
             found = {org.id for org in session.scalars(stmt)}
             operator = kind is OrganizationKind.platform and "admin" in scopes
             assert found == ({me.id, other.id} if operator else {me.id})
+        finally:
+            nested.rollback()
+
+
+class TestRecruiterAndCorridorScopes:
+    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        kind=st.sampled_from(list(OrganizationKind)),
+        scopes=st.sets(st.sampled_from(["admin", "graph:read", "risk:read"])),
+    )
+    def test_every_member_reads_recruiters_and_corridors(
+        self, session: Session, kind: OrganizationKind, scopes: set[str]
+    ) -> None:
+        nested = session.begin_nested()
+        try:
+            (me,) = _orgs(session, 1)
+            recruiter = Recruiter(public_id=f"LR-T{uuid.uuid4().hex[:11]}", name="R", normalised_name="r", country="NP")
+            corridor = Corridor(
+                origin_country="NP", destination_country="MY", sector=uuid.uuid4().hex, created_by_organization_id=me.id
+            )
+            session.add_all([recruiter, corridor])
+            session.flush()
+            principal = Principal(me.id, kind, "c", frozenset(scopes), "t")
+            recruiters = recruiter_repository.readable_recruiters(recruiter_read_scope(principal))
+            corridors = recruiter_repository.readable_corridors(corridor_read_scope(principal))
+            # The rule in words: recruiter and corridor core attributes are every member's.
+            assert list(session.scalars(recruiters.where(Recruiter.id == recruiter.id))) == [recruiter]
+            assert list(session.scalars(corridors.where(Corridor.id == corridor.id))) == [corridor]
         finally:
             nested.rollback()
