@@ -150,6 +150,7 @@ class AssessedPeriod:
 class Finding:
     ref: str  # the scheme's question / compliance point / code id, as written
     topic: Topic
+    source_id: str | None = None  # the row's own id in the file (SMETA NC number): what actions point to
     section: str | None = None
     question: str | None = None
     answer: str | None = None  # self-assessed answer, audit result or compliant yes/no

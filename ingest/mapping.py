@@ -78,24 +78,8 @@ def parse_mapping(scheme: Scheme, body: Any) -> SchemeMapping:
     for key in ("version", "source"):
         if not isinstance(body.get(key), str) or not body[key].strip():
             bad.append(f"{key} must be a non-empty string")
-    severities: dict[str, Severity] = {}
-    for label, value in dict(body.get("severities") or {}).items():
-        sev = _member(Severity, value)
-        if sev is None:
-            bad.append(f"severities.{label}: {value!r} is not a normalised severity")
-        else:
-            severities[str(label).lower()] = sev
-    codes_in = body.get("codes")
-    if not isinstance(codes_in, dict) or not codes_in:
-        bad.append("codes must be a non-empty object")
-        codes_in = {}
-    codes = {}
-    for code, entry in codes_in.items():
-        parsed = _code(str(code), entry, bad)
-        if parsed is not None:
-            if parsed.code in codes:
-                bad.append(f"codes.{code}: duplicate (codes compare in upper case)")
-            codes[parsed.code] = parsed
+    severities = _severities(body.get("severities"), bad)
+    codes = _codes(body.get("codes"), bad)
     risk_share = body.get("risk_share")
     if risk_share is not None and not (isinstance(risk_share, int | float) and 0 < risk_share <= 1):
         bad.append(f"risk_share: {risk_share!r} must be a number in (0, 1]")
@@ -109,6 +93,31 @@ def parse_mapping(scheme: Scheme, body: Any) -> SchemeMapping:
         codes=codes,
         risk_share=float(risk_share) if risk_share is not None else None,
     )
+
+
+def _severities(value: Any, bad: list[str]) -> dict[str, Severity]:
+    severities: dict[str, Severity] = {}
+    for label, name in dict(value or {}).items():
+        sev = _member(Severity, name)
+        if sev is None:
+            bad.append(f"severities.{label}: {name!r} is not a normalised severity")
+        else:
+            severities[str(label).lower()] = sev
+    return severities
+
+
+def _codes(value: Any, bad: list[str]) -> dict[str, CodeMapping]:
+    if not isinstance(value, dict) or not value:
+        bad.append("codes must be a non-empty object")
+        return {}
+    codes: dict[str, CodeMapping] = {}
+    for code, entry in value.items():
+        parsed = _code(str(code), entry, bad)
+        if parsed is not None:
+            if parsed.code in codes:
+                bad.append(f"codes.{code}: duplicate (codes compare in upper case)")
+            codes[parsed.code] = parsed
+    return codes
 
 
 def _code(code: str, entry: Any, bad: list[str]) -> CodeMapping | None:

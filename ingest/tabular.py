@@ -284,6 +284,4 @@ def document_from_json(body: object, tables: Sequence[str], limits: ReadLimits) 
         columns = tuple(dict.fromkeys(c for r in rows for c in r.cells))
         read[name] = SourceTable(name=name, columns=columns, header_row=None, rows=tuple(rows))
     problems.raise_if_any("invalid JSON assessment")
-    return SourceDocument(
-        file_format="json", record=record, record_rows=dict.fromkeys(record, None), tables=read
-    )
+    return SourceDocument(file_format="json", record=record, record_rows=dict.fromkeys(record, None), tables=read)
