@@ -148,6 +148,6 @@ def _finding(reader: FieldReader, mapping: SchemeMapping, *, missing: set[str]) 
         section=cluster,
         question=reader.text("question"),
         answer=compliant.value,
-        legal_non_compliance=compliant is Compliant.no,
+        legal_non_compliance=reader.flag("legal_non_compliance") or False,
         evidence_note=reader.text("notes"),
     )
