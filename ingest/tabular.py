@@ -160,6 +160,8 @@ def _key_values(block: Sequence[tuple[int, Sequence[object]]]) -> tuple[dict[str
     rows: dict[str, int | None] = {}
     for number, cells in block:
         key = column_name(cells[0]) if cells else ""
+        if key == "key":  # the optional "key,value" title row
+            continue
         if key and key not in record:  # a repeated key keeps its first value; the parser never sees two
             record[key] = cell_text(cells[1]) if len(cells) > 1 else ""
             rows[key] = number
