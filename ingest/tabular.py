@@ -26,12 +26,12 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import openpyxl
 
 from ingest.encoding import decode_text
-from ingest.errors import ProblemList, reject
+from ingest.errors import FormatError, ProblemList, reject
 
 FileFormat = Literal["csv", "xlsx", "json"]
 RECORD = "assessment"
@@ -206,22 +206,37 @@ def _read_xlsx(raw: bytes, tables: Sequence[str], limits: ReadLimits) -> SourceD
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, InvalidFileException, defusedxml errors)
-        raise reject(f"the workbook cannot be read: {type(exc).__name__}") from None
+        raise _unreadable(exc) from None
     try:
-        sheets = {column_name(name): name for name in workbook.sheetnames}
-        if RECORD not in sheets:
-            raise reject(f"the workbook has no sheet named {RECORD!r} (sheets: {', '.join(workbook.sheetnames)})")
-        budget = _RowBudget(limits)
-        record, record_rows = _key_values(list(_sheet_rows(workbook[sheets[RECORD]], budget)))
-        read = {}
-        for name in tables:
-            if name in sheets:
-                rows = list(_sheet_rows(workbook[sheets[name]], budget))
-                if rows:
-                    read[name] = _table(name, rows)
-        return SourceDocument(file_format="xlsx", record=record, record_rows=record_rows, tables=read)
+        return _read_sheets(workbook, tables, limits)
+    except FormatError:
+        raise
+    except Exception as exc:  # read-only sheets parse lazily: bad XML surfaces while iterating
+        raise _unreadable(exc) from None
     finally:
         workbook.close()
+
+
+def _unreadable(exc: BaseException) -> FormatError:
+    # openpyxl wraps the parser's error (e.g. defusedxml's EntitiesForbidden) in a ValueError: name the cause.
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return reject(f"the workbook cannot be read: {type(exc).__name__}")
+
+
+def _read_sheets(workbook: Any, tables: Sequence[str], limits: ReadLimits) -> SourceDocument:
+    sheets = {column_name(name): name for name in workbook.sheetnames}
+    if RECORD not in sheets:
+        raise reject(f"the workbook has no sheet named {RECORD!r} (sheets: {', '.join(workbook.sheetnames)})")
+    budget = _RowBudget(limits)
+    record, record_rows = _key_values(list(_sheet_rows(workbook[sheets[RECORD]], budget)))
+    read = {}
+    for name in tables:
+        if name in sheets:
+            rows = list(_sheet_rows(workbook[sheets[name]], budget))
+            if rows:
+                read[name] = _table(name, rows)
+    return SourceDocument(file_format="xlsx", record=record, record_rows=record_rows, tables=read)
 
 
 class _RowBudget:
