@@ -77,8 +77,8 @@ def parse_document(doc: SourceDocument) -> Assessment:
     assessor = common.read_assessor(header, key="auditor_organisation")
     period = common.read_period(header)
     modality = common.read_modality(header, Modality.onsite)
-    findings = _non_compliances(doc, mapping, problems, four_pillar=pillars is Pillars.four)
-    actions = _actions(doc, problems, {f.source_id for f in findings})
+    findings, nc_refs = _non_compliances(doc, mapping, problems, four_pillar=pillars is Pillars.four)
+    actions = _actions(doc, problems, nc_refs)
     problems.raise_if_any("invalid SMETA audit")
     return Assessment(
         scheme=Scheme.smeta,
@@ -99,7 +99,8 @@ def parse_document(doc: SourceDocument) -> Assessment:
 
 def _non_compliances(
     doc: SourceDocument, mapping: SchemeMapping, problems: ProblemList, *, four_pillar: bool
-) -> tuple[Finding, ...]:
+) -> tuple[tuple[Finding, ...], set[str]]:
+    """The findings, and every nc_ref listed (also of rows with problems: actions may point to them)."""
     table = doc.table("non_compliances")
     missing = common.require_columns(table, NC_COLUMNS, problems)
     findings: list[Finding] = []
@@ -118,7 +119,7 @@ def _non_compliances(
             reader.problem("code_area", f"{finding.ref!r} is a 4-pillar code area in a 2-pillar audit", field="ref")
             continue
         findings.append(finding)
-    return tuple(findings)
+    return tuple(findings), seen
 
 
 def _finding(reader: FieldReader, mapping: SchemeMapping, nc_ref: str | None, *, missing: set[str]) -> Finding | None:
@@ -147,7 +148,7 @@ def _join(note: str | None, root_cause: str | None, prefix: str) -> str | None:
     return "\n".join(parts) or None
 
 
-def _actions(doc: SourceDocument, problems: ProblemList, nc_refs: set[str | None]) -> tuple[CorrectiveAction, ...]:
+def _actions(doc: SourceDocument, problems: ProblemList, nc_refs: set[str]) -> tuple[CorrectiveAction, ...]:
     table = doc.table("corrective_actions")
     missing = common.require_columns(table, CA_COLUMNS, problems)
     actions = []

@@ -14,7 +14,8 @@ from ingest.errors import FormatError
 TEXT = "facility_name,Usine Élan Sàrl — Şişli\n"
 # Text a CSV may hold: no C0 controls other than tab/LF/CR, no surrogates.
 csv_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff") | st.sampled_from("\t\r\n"),
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
+    | st.sampled_from("\t\r\n"),
     max_size=200,
 )
 

@@ -110,8 +110,13 @@ class TestParseMapping:
         with pytest.raises(MappingInvalid) as caught:
             parse_mapping(Scheme.smeta, body)
         message = str(caught.value)
-        for expected in ("severities.major", "codes.1.ilo_indicators", "codes.2.topic", "codes.3.severity",
-                         "codes.4.ilo_indicators"):
+        for expected in (
+            "severities.major",
+            "codes.1.ilo_indicators",
+            "codes.2.topic",
+            "codes.3.severity",
+            "codes.4.ilo_indicators",
+        ):
             assert expected in message
 
     def test_rejects_a_file_of_another_scheme(self) -> None:

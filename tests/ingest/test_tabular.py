@@ -131,9 +131,11 @@ class TestXlsxSafety:
         with pytest.raises(FormatError, match="cannot be read"):
             read_document(zip_bytes({"hello.txt": b"hello"}), "xlsx", ("findings",), ReadLimits())
 
-    @pytest.mark.parametrize("sheet_xml", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["entity-expansion", "external-entity"])
+    @pytest.mark.parametrize(
+        "sheet_xml", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["entity-expansion", "external-entity"]
+    )
     def test_xml_entities_are_refused(self, sheet_xml: bytes) -> None:
-        with pytest.raises(FormatError, match="cannot be read: (EntitiesForbidden|DTDForbidden)"):
+        with pytest.raises(FormatError, match=r"cannot be read: (EntitiesForbidden|DTDForbidden)"):
             read_document(xlsx_with_sheet_xml(sheet_xml), "xlsx", ("findings",), ReadLimits())
 
     def test_workbook_without_the_assessment_sheet(self) -> None:
