@@ -81,6 +81,8 @@ def column_name(raw: object) -> str:
 
 def cell_text(value: object) -> str:
     """The text of one cell, whatever the format gave: dates as ISO dates, 3.0 as 3, booleans as yes/no."""
+    if type(value) is str:  # nearly every cell: skip the other checks
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
