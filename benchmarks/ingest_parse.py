@@ -39,7 +39,7 @@ def unique_ref(ref: str, i: int) -> str:
     return f"{ref}-{i}"
 
 
-def row_of(table: str, cells: Mapping[str, str], i: int) -> dict[str, Cell]:
+def row_of(cells: Mapping[str, str], i: int) -> dict[str, Cell]:
     row: dict[str, Cell] = dict(cells)
     for key in ("question_ref", "question_id"):
         if key in row and isinstance(row[key], str):
@@ -58,7 +58,7 @@ def content(scheme: Scheme, findings: int) -> DocumentContent:
     for table_name in spec.tables:
         rows = doc.table(table_name).rows
         if rows:
-            tables[table_name] = [row_of(table_name, rows[i % len(rows)].cells, i + 1) for i in range(findings)]
+            tables[table_name] = [row_of(rows[i % len(rows)].cells, i + 1) for i in range(findings)]
     return DocumentContent(record=dict(doc.record), tables=tables)
 
 
