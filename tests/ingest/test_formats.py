@@ -29,6 +29,7 @@ from ingest.csv_safety import neutralise_cell
 from ingest.errors import FormatError, ParseProblem
 from ingest.formats import SCHEMES, detect_format, parse_assessment, parse_assessment_json
 from ingest.layout import DocumentContent, to_csv, to_json, to_xlsx
+from ingest.tabular import ReadLimits, read_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "docs" / "formats" / "samples"
@@ -448,3 +449,40 @@ class TestRoundTripProperty:
         from_csv = parse_assessment(to_csv(content), scheme=Scheme.better_work, file_format="csv")
         assert [f.evidence_note for f in from_json.findings] == [n.strip() or None for n in notes]
         assert [f.evidence_note for f in from_csv.findings] == [neutralise_cell(n).strip() or None for n in notes]
+
+
+UNMAPPED = [
+    ("slcp.csv", "findings", "question_ref", 2),
+    ("smeta.json", "non_compliances", "code_area", 2),
+    ("better_work.csv", "findings", "question_id", 2),
+    ("worker_voice.json", "answers", "question_id", 2),
+    ("recruiter_ddq.json", "answers", "question_id", 7),  # DDQ-DOC-01: no other answer depends on it
+]
+
+
+class TestUnmappedCodes:
+    @pytest.mark.parametrize(("name", "table", "column", "row"), UNMAPPED)
+    def test_every_parser_rejects_an_unmapped_code_naming_row_and_column(
+        self, name: str, table: str, column: str, row: int
+    ) -> None:
+        scheme = SCHEME_OF[name.rsplit(".", 1)[0]]
+        spec = SCHEMES[scheme]
+        fmt = detect_format(name)
+        assert fmt is not None
+        doc = read_document((SAMPLES / name).read_bytes(), fmt, spec.tables, ReadLimits())
+        body: dict[str, Any] = {"assessment": dict(doc.record)}
+        body.update({t: [dict(r.cells) for r in doc.table(t).rows] for t in spec.tables})
+        body[table][row - 1][column] = "ZZ-NOT-A-CODE"
+        if scheme is Scheme.better_work:
+            body[table][row - 1]["compliance_point"] = "ZZ-NOT"
+        [problem] = problems_of(scheme, body)
+        assert (problem.table, problem.row, problem.column, problem.field) == (table, row, column, "ref")
+        assert problem.message == f"'ZZ-NOT-A-CODE' is not a known {scheme.value} code (mapping version 2026.1)"
+
+
+class TestDetectFormat:
+    @pytest.mark.parametrize(
+        ("name", "fmt"), [("a.CSV", "csv"), ("b.xlsx", "xlsx"), ("c.d.json", "json"), ("e.xls", None), ("csv", None)]
+    )
+    def test_by_suffix(self, name: str, fmt: str | None) -> None:
+        assert detect_format(name) == fmt
