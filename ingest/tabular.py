@@ -132,7 +132,15 @@ def _read_csv(raw: bytes, tables: Sequence[str], limits: ReadLimits) -> SourceDo
             row=extra,
         )
     read = {name: _table(name, block) for name, block in zip(tables, blocks[1:], strict=False)}
+    _check_rows(read, limits)
     return SourceDocument(file_format="csv", record=record, record_rows=record_rows, tables=read)
+
+
+def _check_rows(tables: Mapping[str, SourceTable], limits: ReadLimits) -> None:
+    # The streaming guards stop a huge file early; this is the exact count of data rows.
+    rows = sum(len(t.rows) for t in tables.values())
+    if rows > limits.max_rows:
+        raise reject(f"the file has {rows} data rows, more than {limits.max_rows}; split it")
 
 
 def _numbered_rows(text: str, limits: ReadLimits) -> Iterator[tuple[int, list[str]]]:
@@ -238,6 +246,7 @@ def _read_sheets(workbook: Any, tables: Sequence[str], limits: ReadLimits) -> So
             rows = list(_sheet_rows(workbook[sheets[name]], budget))
             if rows:
                 read[name] = _table(name, rows)
+    _check_rows(read, limits)
     return SourceDocument(file_format="xlsx", record=record, record_rows=record_rows, tables=read)
 
 

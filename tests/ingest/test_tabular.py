@@ -88,8 +88,20 @@ class TestReadDocument:
         assert callable(write)
         fmt = {to_csv: "csv", to_xlsx: "xlsx", to_json: "json"}[write]
         big = DocumentContent(record={"a": "b"}, tables={"findings": [{"ref": str(i)} for i in range(300)]})
-        with pytest.raises(FormatError, match="more than 150 rows"):
+        with pytest.raises(FormatError, match="more than 150"):
             read_document(write(big), fmt, ("findings",), ReadLimits(max_rows=150))  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("write", [to_csv, to_xlsx, to_json])
+    def test_the_row_limit_counts_data_rows_exactly(self, write: object) -> None:
+        assert callable(write)
+        fmt = {to_csv: "csv", to_xlsx: "xlsx", to_json: "json"}[write]
+        rows = [{"ref": str(i)} for i in range(10)]
+        at_limit = DocumentContent(record={"a": "b", "c": "d"}, tables={"findings": rows})
+        doc = read_document(write(at_limit), fmt, ("findings",), ReadLimits(max_rows=10))  # type: ignore[arg-type]
+        assert len(doc.table("findings").rows) == 10
+        over = DocumentContent(record={"a": "b"}, tables={"findings": [*rows, {"ref": "x"}]})
+        with pytest.raises(FormatError, match="more than 10"):
+            read_document(write(over), fmt, ("findings",), ReadLimits(max_rows=10))  # type: ignore[arg-type]
 
     def test_invalid_json_names_the_line(self) -> None:
         with pytest.raises(FormatError, match=r"line 2"):
