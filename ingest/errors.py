@@ -7,7 +7,7 @@ one :class:`FormatError` at the end, so the uploader fixes the file once. ``Form
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from core.errors import ErrorItem, InvalidInput
@@ -53,8 +53,8 @@ class FormatError(InvalidInput):
 class ProblemList:
     """Collects problems while a parser reads on; ``raise_if_any`` ends the parse with all of them."""
 
-    def __init__(self) -> None:
-        self._problems: list[ParseProblem] = []
+    def __init__(self, found: Iterable[ParseProblem] = ()) -> None:
+        self._problems: list[ParseProblem] = list(found)
 
     def add(
         self,

@@ -31,7 +31,7 @@ from typing import Any, Literal
 import openpyxl
 
 from ingest.encoding import decode_text
-from ingest.errors import FormatError, ProblemList, reject
+from ingest.errors import FormatError, ParseProblem, ProblemList, reject
 
 FileFormat = Literal["csv", "xlsx", "json"]
 RECORD = "assessment"
@@ -69,6 +69,7 @@ class SourceDocument:
     record: Mapping[str, str]  # header key -> value
     record_rows: Mapping[str, int | None]  # header key -> line/row it came from
     tables: Mapping[str, SourceTable] = field(default_factory=dict)
+    problems: tuple[ParseProblem, ...] = ()  # layout problems (repeated keys or columns) the parser reports too
 
     def table(self, name: str) -> SourceTable:
         return self.tables.get(name) or SourceTable(name=name, columns=(), header_row=None, rows=())
@@ -124,16 +125,19 @@ def _read_csv(raw: bytes, tables: Sequence[str], limits: ReadLimits) -> SourceDo
     blocks = _blocks(lines)
     if not blocks:
         raise reject("the file has no rows")
-    record, record_rows = _key_values(blocks[0])
+    layout: list[ParseProblem] = []
+    record, record_rows = _key_values(blocks[0], layout)
     if len(blocks) - 1 > len(tables):
         extra = blocks[len(tables) + 1][0][0]
         raise reject(
             f"unexpected block starting on line {extra}: this format has {len(tables)} table(s) ({', '.join(tables)})",
             row=extra,
         )
-    read = {name: _table(name, block) for name, block in zip(tables, blocks[1:], strict=False)}
+    read = {name: _table(name, block, layout) for name, block in zip(tables, blocks[1:], strict=False)}
     _check_rows(read, limits)
-    return SourceDocument(file_format="csv", record=record, record_rows=record_rows, tables=read)
+    return SourceDocument(
+        file_format="csv", record=record, record_rows=record_rows, tables=read, problems=tuple(layout)
+    )
 
 
 def _check_rows(tables: Mapping[str, SourceTable], limits: ReadLimits) -> None:
@@ -165,25 +169,37 @@ def _blocks(lines: Iterable[tuple[int, list[str]]]) -> list[list[tuple[int, list
     return [b for b in blocks if b]
 
 
-def _key_values(block: Sequence[tuple[int, Sequence[object]]]) -> tuple[dict[str, str], dict[str, int | None]]:
+def _key_values(
+    block: Sequence[tuple[int, Sequence[object]]], problems: list[ParseProblem]
+) -> tuple[dict[str, str], dict[str, int | None]]:
     record: dict[str, str] = {}
     rows: dict[str, int | None] = {}
     for number, cells in block:
         key = column_name(cells[0]) if cells else ""
         if key == "key":  # the optional "key,value" title row
             continue
-        if key and key not in record:  # a repeated key keeps its first value; the parser never sees two
+        if key in record:
+            problems.append(
+                ParseProblem(f"{key!r} appears twice (also on row {rows[key]})", table=RECORD, row=number, column=key)
+            )
+        elif key:
             record[key] = cell_text(cells[1]) if len(cells) > 1 else ""
             rows[key] = number
     return record, rows
 
 
-def _table(name: str, block: Sequence[tuple[int, Sequence[object]]]) -> SourceTable:
+def _table(name: str, block: Sequence[tuple[int, Sequence[object]]], problems: list[ParseProblem]) -> SourceTable:
     header_row, head = block[0]
     columns = tuple(column_name(c) for c in head)
+    for i, column in enumerate(columns):
+        if column and column in columns[:i]:
+            problems.append(ParseProblem("column appears twice", table=name, row=header_row, column=column))
     rows = []
     for number, cells in block[1:]:
-        values = {col: cell_text(v) for col, v in zip(columns, cells, strict=False) if col}
+        values: dict[str, str] = {}
+        for col, v in zip(columns, cells, strict=False):
+            if col and col not in values:  # a repeated column (reported above) keeps its first value
+                values[col] = cell_text(v)
         rows.append(SourceRow(number=number, cells=values))
     return SourceTable(name=name, columns=tuple(c for c in columns if c), header_row=header_row, rows=tuple(rows))
 
@@ -239,15 +255,18 @@ def _read_sheets(workbook: Any, tables: Sequence[str], limits: ReadLimits) -> So
     if RECORD not in sheets:
         raise reject(f"the workbook has no sheet named {RECORD!r} (sheets: {', '.join(workbook.sheetnames)})")
     budget = _RowBudget(limits)
-    record, record_rows = _key_values(list(_sheet_rows(workbook[sheets[RECORD]], budget)))
+    layout: list[ParseProblem] = []
+    record, record_rows = _key_values(list(_sheet_rows(workbook[sheets[RECORD]], budget)), layout)
     read = {}
     for name in tables:
         if name in sheets:
             rows = list(_sheet_rows(workbook[sheets[name]], budget))
             if rows:
-                read[name] = _table(name, rows)
+                read[name] = _table(name, rows, layout)
     _check_rows(read, limits)
-    return SourceDocument(file_format="xlsx", record=record, record_rows=record_rows, tables=read)
+    return SourceDocument(
+        file_format="xlsx", record=record, record_rows=record_rows, tables=read, problems=tuple(layout)
+    )
 
 
 class _RowBudget:

@@ -43,7 +43,7 @@ def parse(raw: bytes, *, file_format: FileFormat, limits: ReadLimits | None = No
 
 def parse_document(doc: SourceDocument) -> Assessment:
     mapping = load_mapping(Scheme.recruiter_ddq)
-    problems = ProblemList()
+    problems = ProblemList(doc.problems)
     header = common.header_reader(doc, problems)
     version = header.text("scheme_version", required=True)
     kind = header.enum("assessment_type", DdqType) if header.text("assessment_type") else DdqType.self

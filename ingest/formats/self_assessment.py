@@ -32,7 +32,7 @@ def parse(raw: bytes, *, file_format: FileFormat, limits: ReadLimits | None = No
 
 def parse_document(doc: SourceDocument) -> Assessment:
     mapping = load_mapping(Scheme.self_assessment)
-    problems = ProblemList()
+    problems = ProblemList(doc.problems)
     header = common.header_reader(doc, problems)
     version = header.text("scheme_version", required=True)
     survey = header.enum("survey", Survey, required=True)

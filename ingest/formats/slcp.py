@@ -59,7 +59,7 @@ def parse(raw: bytes, *, file_format: FileFormat, limits: ReadLimits | None = No
 
 def parse_document(doc: SourceDocument) -> Assessment:
     mapping = load_mapping(Scheme.slcp)
-    problems = ProblemList()
+    problems = ProblemList(doc.problems)
     header = common.header_reader(doc, problems)
     status_text = header.text("status", required=True)
     status = None

@@ -64,7 +64,7 @@ def parse(raw: bytes, *, file_format: FileFormat, limits: ReadLimits | None = No
 
 def parse_document(doc: SourceDocument) -> Assessment:
     mapping = load_mapping(Scheme.smeta)
-    problems = ProblemList()
+    problems = ProblemList(doc.problems)
     header = common.header_reader(doc, problems)
     version = header.text("scheme_version", required=True)
     pillars = header.enum(

@@ -158,3 +158,20 @@ class TestXlsxSafety:
         raw = out.getvalue()
         with pytest.raises(FormatError, match="no sheet named 'assessment'"):
             read_document(raw, "xlsx", ("findings",), ReadLimits())
+
+
+class TestRepeatedNames:
+    def test_repeated_keys_and_columns_are_reported_by_the_parser(self) -> None:
+        from ingest.canonical import Scheme
+        from ingest.formats import parse_assessment
+        from tests.ingest.samples import SAMPLES
+
+        text = (SAMPLES / "better_work.csv").read_bytes().decode()
+        text = text.replace("status,final", "status,final\r\nstatus,draft")
+        text = text.replace("compliant,notes", "compliant,compliant")
+        with pytest.raises(FormatError) as caught:
+            parse_assessment(text.encode(), scheme=Scheme.better_work, file_format="csv")
+        assert [(p.table, p.row, p.column, p.message) for p in caught.value.problems] == [
+            ("assessment", 8, "status", "'status' appears twice (also on row 7)"),
+            ("findings", 17, "compliant", "column appears twice"),
+        ]
