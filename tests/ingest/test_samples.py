@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import runpy
 from pathlib import Path
@@ -15,6 +16,7 @@ from ingest.canonical import (
     Scheme,
 )
 from ingest.csv_safety import neutralise_cell
+from ingest.errors import FormatError
 from ingest.formats import SCHEMES, detect_format, parse_assessment
 from ingest.layout import DocumentContent, to_csv, to_json
 from ingest.tabular import ReadLimits, read_document
@@ -123,3 +125,30 @@ class TestRoundTripProperty:
         from_csv = parse_assessment(to_csv(content), scheme=Scheme.better_work, file_format="csv")
         assert [f.evidence_note for f in from_json.findings] == [n.strip() or None for n in notes]
         assert [f.evidence_note for f in from_csv.findings] == [neutralise_cell(n).strip() or None for n in notes]
+
+
+class TestAnyInputFailsCleanly:
+    """Whatever arrives, a parser answers with an assessment or a FormatError, never a crash."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(raw=st.binary(max_size=400), scheme=st.sampled_from(list(Scheme)))
+    def test_random_bytes(self, raw: bytes, scheme: Scheme) -> None:
+        for fmt in SCHEMES[scheme].formats:
+            with contextlib.suppress(FormatError):
+                parse_assessment(raw, scheme=scheme, file_format=fmt)
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        data=st.data(),
+        name=st.sampled_from(["slcp.csv", "better_work.csv", "self_assessment.csv", "recruiter_ddq.csv"]),
+    )
+    def test_sample_csv_with_random_cells_blanked_or_garbled(self, data: st.DataObject, name: str) -> None:
+        lines = (SAMPLES / name).read_bytes().decode().split("\r\n")
+        for _ in range(data.draw(st.integers(1, 6))):
+            i = data.draw(st.integers(0, len(lines) - 1))
+            cells = lines[i].split(",")
+            j = data.draw(st.integers(0, len(cells) - 1))
+            cells[j] = data.draw(st.sampled_from(["", "x", "-1", "2026-13-45", "yes", "ZZ-1", '"']))
+            lines[i] = ",".join(cells)
+        with contextlib.suppress(FormatError):
+            parse_assessment("\r\n".join(lines).encode(), scheme=SCHEME_OF[name[:-4]], file_format="csv")
