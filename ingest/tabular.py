@@ -149,13 +149,21 @@ def _check_rows(tables: Mapping[str, SourceTable], limits: ReadLimits) -> None:
 
 def _numbered_rows(text: str, limits: ReadLimits) -> Iterator[tuple[int, list[str]]]:
     # csv.reader counts physical lines (a quoted cell may span several); report the line a row starts on.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     start = 1
     for count, cells in enumerate(reader, start=1):
         if count > limits.max_rows + 100:  # the header block and table heads are a few lines more
             raise reject(f"the file has more than {limits.max_rows} rows; split it")
         yield start, cells
         start = reader.line_num + 1
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or what a spreadsheet in a comma-decimal locale writes instead (semicolon), or tab.
+
+    Decided by the first line, which is always a key/value or column-name line without quotes."""
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    return max((",", ";", "\t"), key=first.count)
 
 
 def _blocks(lines: Iterable[tuple[int, list[str]]]) -> list[list[tuple[int, list[str]]]]:

@@ -65,6 +65,13 @@ class TestReadDocument:
         assert [r.number for r in doc.table("findings").rows] == [5, 7]
         assert doc.table("findings").header_row == 4
 
+    @pytest.mark.parametrize("delimiter", [";", "\t"])
+    def test_semicolon_and_tab_separated_files(self, delimiter: str) -> None:
+        raw = to_csv(CONTENT).decode().replace(",", delimiter).encode()
+        doc = read_document(raw, "csv", ("findings",), ReadLimits())
+        assert doc.record == {"status": "final", "period_start": "2026-01-02"}
+        assert [dict(r.cells) for r in doc.table("findings").rows] == CONTENT.tables["findings"]
+
     def test_column_names_ignore_case_and_spacing(self) -> None:
         raw = b"Status,final\n\nQuestion Ref, Self-Assessed Answer\nFP-BAS-26,12\n"
         doc = read_document(raw, "csv", ("findings",), ReadLimits())
