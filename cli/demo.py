@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from cli.demo_recruiters import DemoRecruiters, load_demo_recruiters
 from cli.demo_sites import load_sites
 from core.principal import OrganizationKind, Principal
 from graph.models import Facility
@@ -96,6 +97,8 @@ class DemoData:
     clients: list[DemoClient]
     #: Demo sites by key (see cli/demo_sites.py).
     sites: dict[str, Facility]
+    #: Demo recruiters, their corridors and sub-agent pairs (see cli/demo_recruiters.py).
+    recruiters: DemoRecruiters
 
 
 def _acting_as(org: Organization, client: DemoClient) -> Principal:
@@ -118,4 +121,7 @@ def load_demo(session: Session) -> DemoData:
         clients.append(client)
         if name in BRAND_KEYS:
             brands[BRAND_KEYS[name]] = _acting_as(org, client)
-    return DemoData(clients=clients, sites=load_sites(session, brands=brands))
+    sites = load_sites(session, brands=brands)
+    # The first brand's compliance team registers the agencies its suppliers hire through.
+    recruiters = load_demo_recruiters(session, brands["atlas"])
+    return DemoData(clients=clients, sites=sites, recruiters=recruiters)

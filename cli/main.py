@@ -140,7 +140,10 @@ def demo() -> None:
     with _session() as session:
         data = load_demo(session)
     clients = data.clients
-    typer.echo(f"Demo network: {len(data.sites)} sites")
+    typer.echo(
+        f"Demo network: {len(data.sites)} sites, {len(data.recruiters.recruiters)} recruiters"
+        f" on {len(data.recruiters.corridors)} corridors"
+    )
     typer.echo("Demo clients (secrets are re-issued on every `loomline demo`):")
     for c in clients:
         typer.echo(f"  {c.kind.value:<9} {c.organization:<36} {c.client_id}  {c.client_secret}")

@@ -14,11 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner, Result
 
+from cli.demo_recruiters import DEMO_RECRUITERS
 from cli.demo_sites import DEMO_SITES
 from cli.main import app
-from core.db import create_engine
+from core.db import Base, create_engine
 from core.settings import get_settings
-from graph.models import Facility, FacilityContribution
+from graph.models import Corridor, Facility, FacilityContribution, Recruiter
 from policies.models import AuditEvent, OAuthClient, Organization, SigningKey
 from policies.secrets import secret_matches
 from tests.conftest import TEST_ISSUER, make_settings, migrate
@@ -79,7 +80,7 @@ def db(loomline: Loomline) -> Iterator[Engine]:
     engine.dispose()
 
 
-def count(engine: Engine, model: type[Organization | OAuthClient | Facility | FacilityContribution]) -> int:
+def count(engine: Engine, model: type[Base]) -> int:
     with engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
 
@@ -218,7 +219,7 @@ def stored_hash(engine: Engine, client_id: str) -> str:
 class TestDemo:
     def test_loading_twice_adds_nothing_and_reissues_secrets(self, loomline: Loomline, db: Engine) -> None:
         first = run_demo(loomline)
-        models = (Organization, OAuthClient, Facility, FacilityContribution)
+        models = (Organization, OAuthClient, Facility, FacilityContribution, Recruiter, Corridor)
         counts = tuple(count(db, m) for m in models)
         second = run_demo(loomline)
 
@@ -235,7 +236,8 @@ class TestDemo:
     ) -> None:
         run = run_demo(loomline)
 
-        assert f"Demo network: {len(DEMO_SITES)} sites" in run.output
+        assert f"Demo network: {len(DEMO_SITES)} sites, {len(DEMO_RECRUITERS)} recruiters" in run.output
+        assert count(db, Recruiter) == len(DEMO_RECRUITERS)
         # Every other brand's spelling attached to the first brand's site: no duplicate sites.
         assert count(db, Facility) == len(DEMO_SITES)
         with db.connect() as conn:
