@@ -18,6 +18,7 @@ from api.routers import (
     facility_matches,
     health,
     organizations,
+    recruiter_matches,
     recruiters,
 )
 from core.db import create_engine, create_sessionmaker
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(facility_matches.router)
     v1.include_router(facility_claims.router)
     v1.include_router(recruiters.router)
+    v1.include_router(recruiter_matches.router)
     v1.include_router(corridors.router)
     app.include_router(v1)
     return app

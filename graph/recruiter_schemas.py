@@ -123,6 +123,22 @@ class RecruiterMatchRead(BaseModel):
     )
 
 
+class PotentialRecruiterMatchPage(BaseModel):
+    items: list[PotentialRecruiterMatchRead]
+
+
+class RecruiterMatchDecisionRead(BaseModel):
+    decision: Literal["confirm", "reject"]
+    candidate_id: str
+    merged: bool
+    recruiter: RecruiterDetail = Field(description="The surviving recruiter after a merge, else the one decided on")
+
+
+class RecruiterSplitRead(BaseModel):
+    recruiter: RecruiterDetail
+    restored: RecruiterDetail
+
+
 class RecruiterCreated(RecruiterDetail):
     match: RecruiterMatchRead
 

@@ -207,6 +207,11 @@ def _state(
     _contribute(session, principal, recruiter, values)
     _add_identifiers(session, principal, recruiter, body.identifiers)
     _add_certifications(session, principal, recruiter, body.certifications)
+    rederive(session, recruiter)
+
+
+def rederive(session: Session, recruiter: Recruiter) -> None:
+    """Derive the canonical values and the matching keys again from the statements."""
     _apply_canonical(session, recruiter)
     session.flush()
     repository.replace_match_keys(session, recruiter.id, _key_hashes(record_of(recruiter)))
@@ -306,6 +311,12 @@ def get_recruiter_or_raise(session: Session, principal: Principal, *, public_id:
         raise NotFound(f"No recruiter {public_id}.")
     resolved_from = asked.public_id if asked is not None and asked is not recruiter else None
     return ResolvedRecruiter(recruiter, resolved_from)
+
+
+def recorded(session: Session, principal: Principal, *, public_id: str) -> Recruiter | None:
+    """The record behind a public id as it is, merged away or not (None when unknown)."""
+    canonical = public_ids.parse_public_id(public_id, public_ids.RECRUITER_PREFIX)
+    return repository.by_public_id(session, recruiter_read_scope(principal), canonical) if canonical else None
 
 
 def list_recruiters(

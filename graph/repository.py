@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import ColumnElement
 
 from core.geo import BBox, distance_m, in_bbox, within
+from graph import merge_store
+from graph.merge_store import MergeTables
 from graph.models import (
     ClaimStatus,
     Facility,
@@ -20,7 +22,6 @@ from graph.models import (
     FacilityMatchDecision,
     FacilityMatchKey,
     FacilityMerge,
-    MatchVerdict,
 )
 from policies.visibility import ClaimReadScope, FacilityReadScope
 
@@ -164,69 +165,19 @@ def facilities_sharing_keys(
     return session.scalars(stmt).all()
 
 
-def move_statements(session: Session, *, from_id: uuid.UUID, to_id: uuid.UUID) -> None:
-    """Move a merged facility's contributions and identifiers to the survivor, remembering where
-    each was first stated (``origin_facility_id``) so that a split can move it back."""
-    for table in (FacilityContribution, FacilityIdentifier):
-        session.execute(
-            sa.update(table)
-            .where(table.facility_id == from_id)
-            .values(facility_id=to_id, origin_facility_id=sa.func.coalesce(table.origin_facility_id, from_id))
-        )
-
-
-def return_statements(
-    session: Session, *, survivor_id: uuid.UUID, merged_id: uuid.UUID, origins: set[uuid.UUID]
-) -> None:
-    """Undo ``move_statements``: what was first stated about ``origins`` goes back to ``merged_id``."""
-    for table in (FacilityContribution, FacilityIdentifier):
-        session.execute(
-            sa.update(table)
-            .where(table.facility_id == survivor_id, table.origin_facility_id.in_(sorted(origins)))
-            .values(
-                facility_id=merged_id,
-                origin_facility_id=sa.case(
-                    (table.origin_facility_id == merged_id, None), else_=table.origin_facility_id
-                ),
-            )
-        )
-
-
-def merged_into(session: Session, facility_id: uuid.UUID) -> set[uuid.UUID]:
-    """The facilities merged, directly or through others, into this one."""
-    found: set[uuid.UUID] = set()
-    frontier = {facility_id}
-    while frontier:
-        children = set(session.scalars(sa.select(Facility.id).where(Facility.merged_into_id.in_(sorted(frontier)))))
-        frontier = children - found
-        found |= children
-    return found
-
-
-def active_merge(session: Session, *, survivor_id: uuid.UUID, merged_id: uuid.UUID) -> FacilityMerge | None:
-    stmt = sa.select(FacilityMerge).where(
-        FacilityMerge.survivor_id == survivor_id, FacilityMerge.merged_id == merged_id, FacilityMerge.split_at.is_(None)
-    )
-    return session.scalars(stmt).first()
-
-
-def rejected_partners(session: Session, facility_id: uuid.UUID) -> set[uuid.UUID]:
-    """Facilities a person said are not the same site as this one (either side of the pair)."""
-    rejected = FacilityMatchDecision.verdict == MatchVerdict.rejected
-    stmt = sa.union(
-        sa.select(FacilityMatchDecision.candidate_facility_id).where(
-            rejected, FacilityMatchDecision.facility_id == facility_id
-        ),
-        sa.select(FacilityMatchDecision.facility_id).where(
-            rejected, FacilityMatchDecision.candidate_facility_id == facility_id
-        ),
-    )
-    return set(session.scalars(stmt))
+#: The facility tables a merge moves statements in (see graph/merge_store.py).
+FACILITY_TABLES = MergeTables(
+    record=Facility,
+    statements=(FacilityContribution, FacilityIdentifier),
+    contributions=FacilityContribution,
+    record_column="facility_id",
+    origin_column="origin_facility_id",
+    merges=FacilityMerge,
+    decisions=FacilityMatchDecision,
+    decision_columns=("facility_id", "candidate_facility_id"),
+)
 
 
 def contributor_ids(session: Session, facility_id: uuid.UUID) -> set[uuid.UUID]:
     """Organisations that stated something about this facility (moved statements included)."""
-    stmt = sa.select(FacilityContribution.organization_id).where(
-        sa.or_(FacilityContribution.facility_id == facility_id, FacilityContribution.origin_facility_id == facility_id)
-    )
-    return set(session.scalars(stmt.distinct()))
+    return merge_store.contributor_ids(session, FACILITY_TABLES, facility_id)

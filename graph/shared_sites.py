@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from core.principal import Principal
-from graph import matching, repository
+from graph import matching, merge_store, repository
 from graph.models import Facility
 from policies.visibility import facility_read_scope
 
@@ -80,5 +80,5 @@ def open_candidates(session: Session, principal: Principal, facility: Facility) 
     """Live facilities that may be the same site as a registered one, best first, leaving out the
     pairs a person said are different sites."""
     found = candidates(session, principal, facility_record(facility), exclude=facility)
-    rejected = repository.rejected_partners(session, facility.id)
+    rejected = merge_store.rejected_partners(session, repository.FACILITY_TABLES, facility.id)
     return [c for c in found if c.facility.id not in rejected][:MAX_POTENTIAL]

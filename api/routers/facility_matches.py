@@ -8,7 +8,7 @@ from api.deps import SessionDep
 from api.problems import PROBLEM_RESPONSES
 from api.routers.facilities import FacilityId, Reader, Writer, facility_detail, potential_match
 from graph import merges
-from graph.models import MatchVerdict
+from graph.models import Facility, MatchVerdict
 from graph.schemas import MatchDecisionCreate, MatchDecisionRead, PotentialMatchPage, SplitCreate, SplitRead
 
 router = APIRouter(prefix="/facilities", tags=["facilities"], responses=PROBLEM_RESPONSES)
@@ -38,6 +38,7 @@ def decide_match(
     outcome = merges.decide_match(
         session,
         principal,
+        merges.FACILITIES,
         public_id=facility_id,
         candidate_public_id=body.candidate_id,
         verdict=_VERDICTS[body.decision],
@@ -47,7 +48,7 @@ def decide_match(
         decision=body.decision,
         candidate_id=outcome.candidate.public_id,
         merged=outcome.merged,
-        facility=facility_detail(principal, outcome.facility),
+        facility=facility_detail(principal, _facility(outcome.record)),
     )
 
 
@@ -57,5 +58,15 @@ def split_facility(session: SessionDep, principal: Writer, facility_id: Facility
     own id with the contributions and identifiers first stated about it; later statements about
     this facility stay here. The pair is then never proposed as a match again. Allowed to the
     organisation that merged, a contributor of the merged facility, or a platform operator."""
-    survivor, restored = merges.split(session, principal, public_id=facility_id, merged_public_id=body.merged_id)
-    return SplitRead(facility=facility_detail(principal, survivor), restored=facility_detail(principal, restored))
+    survivor, restored = merges.split(
+        session, principal, merges.FACILITIES, public_id=facility_id, merged_public_id=body.merged_id
+    )
+    return SplitRead(
+        facility=facility_detail(principal, _facility(survivor)),
+        restored=facility_detail(principal, _facility(restored)),
+    )
+
+
+def _facility(record: merges.Record) -> Facility:
+    assert isinstance(record, Facility)  # noqa: S101 - the facility kind only returns facilities
+    return record

@@ -69,12 +69,12 @@ def _read(recruiter: Recruiter, resolved_from: str | None = None) -> RecruiterRe
     )
 
 
-def _detail(principal: Principal, recruiter: Recruiter, resolved_from: str | None = None) -> RecruiterDetail:
+def recruiter_detail(principal: Principal, recruiter: Recruiter, resolved_from: str | None = None) -> RecruiterDetail:
     contributions = graph_service.contributions_read(principal, recruiter.contributions)
     return RecruiterDetail(**_read(recruiter, resolved_from).model_dump(), contributions=contributions)
 
 
-def _potential(candidate: recruiter_service.Candidate) -> PotentialRecruiterMatchRead:
+def potential_recruiter(candidate: recruiter_service.Candidate) -> PotentialRecruiterMatchRead:
     r = candidate.recruiter
     return PotentialRecruiterMatchRead(id=r.public_id, name=r.name, country=r.country, score=candidate.score.total)
 
@@ -102,8 +102,10 @@ def create_recruiter(
         score = outcome.matched.score
         match = RecruiterMatchRead(outcome="matched", score=score.total, components=score.components)
     else:
-        match = RecruiterMatchRead(outcome="created", potential_matches=[_potential(c) for c in outcome.potential])
-    return RecruiterCreated(**_detail(principal, outcome.recruiter).model_dump(), match=match)
+        match = RecruiterMatchRead(
+            outcome="created", potential_matches=[potential_recruiter(c) for c in outcome.potential]
+        )
+    return RecruiterCreated(**recruiter_detail(principal, outcome.recruiter).model_dump(), match=match)
 
 
 @router.get("/{recruiter_id}", response_model=RecruiterDetail, summary="One recruiter")
@@ -112,7 +114,7 @@ def get_recruiter(session: SessionDep, principal: Reader, recruiter_id: Recruite
     contributions behind them. A merged recruiter's id resolves to the surviving one
     (`resolved_from`). Who contributed is shown only for your own organisation's contributions."""
     resolved = recruiter_service.get_recruiter_or_raise(session, principal, public_id=recruiter_id)
-    return _detail(principal, resolved.recruiter, resolved.resolved_from)
+    return recruiter_detail(principal, resolved.recruiter, resolved.resolved_from)
 
 
 @router.patch("/{recruiter_id}", response_model=RecruiterUpdated, summary="State new values for a recruiter")
@@ -125,8 +127,8 @@ def update_recruiter(
     409. `potential_matches` lists recruiters that now look like the same agency."""
     outcome = recruiter_service.update_recruiter(session, principal, public_id=recruiter_id, body=body)
     return RecruiterUpdated(
-        **_detail(principal, outcome.recruiter).model_dump(),
-        potential_matches=[_potential(c) for c in outcome.potential],
+        **recruiter_detail(principal, outcome.recruiter).model_dump(),
+        potential_matches=[potential_recruiter(c) for c in outcome.potential],
     )
 
 

@@ -21,7 +21,9 @@ from graph.models.recruiters import (
     RecruiterCertification,
     RecruiterContribution,
     RecruiterIdentifier,
+    RecruiterMatchDecision,
     RecruiterMatchKey,
+    RecruiterMerge,
 )
 
 __all__ = [
@@ -40,5 +42,7 @@ __all__ = [
     "RecruiterCertification",
     "RecruiterContribution",
     "RecruiterIdentifier",
+    "RecruiterMatchDecision",
     "RecruiterMatchKey",
+    "RecruiterMerge",
 ]

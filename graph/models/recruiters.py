@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.clock import utcnow
 from core.db import Base, UTCDateTime, string_enum
 from core.ids import uuid7
+from graph.models.facilities import MatchVerdict
 
 
 class FeePolicy(StrEnum):
@@ -53,13 +54,19 @@ class Recruiter(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     identifiers: Mapped[list[RecruiterIdentifier]] = relationship(
-        back_populates="recruiter", order_by="RecruiterIdentifier.scheme"
+        back_populates="recruiter",
+        foreign_keys="RecruiterIdentifier.recruiter_id",
+        order_by="RecruiterIdentifier.scheme",
     )
     certifications: Mapped[list[RecruiterCertification]] = relationship(
-        back_populates="recruiter", order_by="RecruiterCertification.scheme"
+        back_populates="recruiter",
+        foreign_keys="RecruiterCertification.recruiter_id",
+        order_by="RecruiterCertification.scheme",
     )
     contributions: Mapped[list[RecruiterContribution]] = relationship(
-        back_populates="recruiter", order_by="RecruiterContribution.contributed_at"
+        back_populates="recruiter",
+        foreign_keys="RecruiterContribution.recruiter_id",
+        order_by="RecruiterContribution.contributed_at",
     )
 
 
@@ -76,7 +83,10 @@ class RecruiterIdentifier(Base):
     contributed_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    recruiter: Mapped[Recruiter] = relationship(back_populates="identifiers")
+    #: The recruiter it was first stated about, when a merge moved it here (a split moves it back).
+    origin_recruiter_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("recruiters.id"))
+
+    recruiter: Mapped[Recruiter] = relationship(back_populates="identifiers", foreign_keys=[recruiter_id])
 
 
 class RecruiterCertification(Base):
@@ -96,7 +106,10 @@ class RecruiterCertification(Base):
     contributed_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    recruiter: Mapped[Recruiter] = relationship(back_populates="certifications")
+    #: The recruiter it was first stated about, when a merge moved it here (a split moves it back).
+    origin_recruiter_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("recruiters.id"))
+
+    recruiter: Mapped[Recruiter] = relationship(back_populates="certifications", foreign_keys=[recruiter_id])
 
 
 class RecruiterContribution(Base):
@@ -112,7 +125,10 @@ class RecruiterContribution(Base):
     source: Mapped[str] = mapped_column(sa.String(64), default="api")
     contributed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    recruiter: Mapped[Recruiter] = relationship(back_populates="contributions")
+    #: The recruiter it was first stated about, when a merge moved it here (a split moves it back).
+    origin_recruiter_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("recruiters.id"))
+
+    recruiter: Mapped[Recruiter] = relationship(back_populates="contributions", foreign_keys=[recruiter_id])
 
 
 class Corridor(Base):
@@ -141,3 +157,33 @@ class RecruiterMatchKey(Base):
         sa.ForeignKey("recruiters.id", ondelete="CASCADE"), primary_key=True
     )
     key_hash: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
+
+
+class RecruiterMatchDecision(Base):
+    """A person's verdict on a potential match between two recruiters (a pair, either order)."""
+
+    __tablename__ = "recruiter_match_decisions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    recruiter_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("recruiters.id", ondelete="CASCADE"), index=True)
+    candidate_recruiter_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("recruiters.id", ondelete="CASCADE"), index=True
+    )
+    verdict: Mapped[MatchVerdict] = mapped_column(string_enum(MatchVerdict, "match_verdict"))
+    organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RecruiterMerge(Base):
+    """One recruiter merged into another; ``split_at`` is set when the merge was undone."""
+
+    __tablename__ = "recruiter_merges"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    survivor_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("recruiters.id", ondelete="CASCADE"), index=True)
+    merged_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("recruiters.id", ondelete="CASCADE"), index=True)
+    merged_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    split_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    split_by_organization_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("organizations.id"))
