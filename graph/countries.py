@@ -67,6 +67,7 @@ _ALIASES: dict[str, str] = {
     "dr congo": "CD",
     "democratic republic of congo": "CD",
     "democratic republic of the congo": "CD",
+    "congo democratic republic of the": "CD",  # US DOL ILAB spelling
     "congo kinshasa": "CD",
     "congo brazzaville": "CG",
     "republic of congo": "CG",
