@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
+from cli.common import print_json, session_scope
 from cli.demo import load_demo
 from core import migrations
-from core.db import create_engine, create_sessionmaker, transaction
-from core.errors import LoomlineError
-from core.ids import uuid7
+from core.db import create_engine
 from core.principal import OrganizationKind
-from core.request_context import request_id_var
 from core.settings import get_settings
 from policies import audit, keys
 from policies import service as policies_service
@@ -31,32 +25,6 @@ keys_app = typer.Typer(help="Token-signing keys.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (org_app, "org"), (client_app, "client"), (keys_app, "keys"), (audit_app, "audit")):
     app.add_typer(sub, name=name)
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    """One transaction per command; domain errors become a message and exit status 1."""
-    request_id_var.set(f"cli-{uuid7().hex}")
-    engine = create_engine(get_settings())
-    try:
-        with engine.connect() as conn:
-            problem = migrations.pending_message(conn)
-        if problem:
-            typer.echo(f"error: {problem}", err=True)
-            raise typer.Exit(1)
-        with transaction(create_sessionmaker(engine)) as session:
-            yield session
-    except LoomlineError as exc:
-        typer.echo(f"error: {exc.detail}", err=True)
-        for item in exc.errors:
-            typer.echo(f"  {'/'.join(map(str, item.location))}: {item.message}", err=True)
-        raise typer.Exit(1) from exc
-    finally:
-        engine.dispose()
-
-
-def _print_json(value: object) -> None:
-    typer.echo(json.dumps(value, indent=2, default=str))
 
 
 @app.command()
@@ -88,10 +56,10 @@ def org_create(
     country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 of the head office.")] = None,
 ) -> None:
     """Create an organisation; prints it as JSON."""
-    with _session() as session:
+    with session_scope() as session:
         org = policies_service.create_organization(session, None, kind=kind, display_name=name, country=country)
     # Printed only once committed: an id (or a secret) for a row that rolled back would mislead.
-    _print_json({"id": str(org.id), "kind": org.kind.value, "display_name": org.display_name, "country": org.country})
+    print_json({"id": str(org.id), "kind": org.kind.value, "display_name": org.display_name, "country": org.country})
 
 
 @client_app.command("create")
@@ -101,9 +69,9 @@ def client_create(
     name: Annotated[str | None, typer.Option(help="A label for the client.")] = None,
 ) -> None:
     """Create an OAuth2 client; prints its id and secret as JSON. The secret is shown only now."""
-    with _session() as session:
+    with session_scope() as session:
         issued = policies_service.create_client(session, None, organization_id=org, scopes=scopes, name=name)
-    _print_json(
+    print_json(
         {
             "client_id": issued.client.client_id,
             "client_secret": issued.client_secret,
@@ -116,15 +84,15 @@ def client_create(
 @keys_app.command("rotate")
 def keys_rotate() -> None:
     """Start signing with a new key; the old one stays published until its tokens expire."""
-    with _session() as session:
+    with session_scope() as session:
         new = keys.rotate(session)
-    _print_json({"active_kid": new.kid})
+    print_json({"active_kid": new.kid})
 
 
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the hash chain; exit 1 and name the first broken link if it was tampered with."""
-    with _session() as session:
+    with session_scope() as session:
         report = audit.verify_chain(session)
     if report.ok:
         typer.echo(f"audit trail intact: {report.events_checked} events")
@@ -137,7 +105,7 @@ def audit_verify() -> None:
 def demo() -> None:
     """Load the demo data set (idempotent) and print the demo clients' credentials."""
     settings = get_settings()
-    with _session() as session:
+    with session_scope() as session:
         data = load_demo(session)
     clients = data.clients
     typer.echo(
