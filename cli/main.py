@@ -10,6 +10,7 @@ import typer
 
 from cli.common import print_json, session_scope
 from cli.demo import load_demo
+from cli.reference import reference_app
 from core import migrations
 from core.db import create_engine
 from core.principal import OrganizationKind
@@ -25,6 +26,7 @@ keys_app = typer.Typer(help="Token-signing keys.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (org_app, "org"), (client_app, "client"), (keys_app, "keys"), (audit_app, "audit")):
     app.add_typer(sub, name=name)
+app.add_typer(reference_app, name="reference")
 
 
 @app.command()

@@ -1,0 +1,157 @@
+"""Importing reference data: one edition per (kind, name, edition), stored whole or not at all.
+
+Importing the same file again is a no-op that returns the stored edition; a different file under
+an edition already imported is refused unless ``replace`` is asked for (the old rows then go in
+the same transaction).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from core.errors import Conflict, ErrorItem, InvalidInput
+from risk.reference.country_index import parse_country_index
+from risk.reference.goods_list import parse_goods_list
+from risk.reference.models import CountryIndexValue, GoodsListPair, ReferenceEdition
+
+GOODS_LIST = "goods_list"
+COUNTRY_INDEX = "country_index"
+ILAB_NAME = "US DOL ILAB List of Goods Produced by Child Labor or Forced Labor"
+ILAB_SOURCE = "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods"
+ILAB_LICENCE = "US government work: public domain in the US"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    edition: ReferenceEdition
+    created: bool
+
+
+def _existing(
+    session: Session, *, kind: str, name: str, edition: str, digest: str, replace: bool
+) -> ReferenceEdition | None:
+    """The stored edition when this very file was imported before; clears a replaced one."""
+    stored = session.scalars(
+        sa.select(ReferenceEdition).where(
+            ReferenceEdition.kind == kind, ReferenceEdition.name == name, ReferenceEdition.edition == edition
+        )
+    ).first()
+    if stored is None:
+        return None
+    if stored.content_sha256 == digest:
+        return stored
+    if not replace:
+        raise Conflict(
+            f"Edition {edition} of {name} was imported from another file on {stored.imported_at:%Y-%m-%d}; "
+            "import it under another edition, or replace it.",
+            errors=[ErrorItem(("edition",), "already imported with other content")],
+        )
+    session.delete(stored)
+    session.flush()
+    return None
+
+
+def _edition(session: Session, rows: list[Any], **values: Any) -> ReferenceEdition:
+    edition = ReferenceEdition(**values, rows=len(rows))
+    session.add(edition)
+    session.flush()
+    for row in rows:
+        row.edition_id = edition.id
+    session.add_all(rows)
+    session.flush()
+    return edition
+
+
+def import_goods_list(
+    session: Session,
+    raw: bytes,
+    *,
+    file_format: str,
+    edition: str,
+    name: str = ILAB_NAME,
+    source: str = ILAB_SOURCE,
+    licence: str = ILAB_LICENCE,
+    replace: bool = False,
+) -> ImportOutcome:
+    digest = hashlib.sha256(raw).hexdigest()
+    goods = parse_goods_list(raw, file_format=file_format)
+    stored = _existing(session, kind=GOODS_LIST, name=name, edition=edition, digest=digest, replace=replace)
+    if stored is not None:
+        return ImportOutcome(stored, created=False)
+    pairs: list[Any] = [
+        GoodsListPair(
+            good=e.good,
+            sector=e.sector,
+            country=e.country,
+            country_name=e.country_name,
+            region=e.region,
+            child_labor=e.child_labor,
+            forced_labor=e.forced_labor,
+            forced_child_labor=e.forced_child_labor,
+        )
+        for e in goods.entries
+    ]
+    created = _edition(
+        session,
+        pairs,
+        kind=GOODS_LIST,
+        name=name,
+        edition=edition,
+        source=source,
+        licence=licence,
+        content_sha256=digest,
+        unmapped=list(goods.unmapped_countries),
+    )
+    return ImportOutcome(created, created=True)
+
+
+def import_country_index(
+    session: Session,
+    raw: bytes,
+    *,
+    name: str | None = None,
+    edition: str | None = None,
+    licence: str | None = None,
+    source: str = "supplied by the importing organisation",
+    replace: bool = False,
+) -> ImportOutcome:
+    """Import a country index; name, edition and licence come from the options, else the file."""
+    digest = hashlib.sha256(raw).hexdigest()
+    index = parse_country_index(raw)
+    stated = {"name": name or index.name, "edition": edition or index.edition, "licence": licence or index.licence}
+    missing = [key for key, value in stated.items() if not value]
+    if missing:
+        raise InvalidInput(
+            f"Say the index's {', '.join(missing)} (in the file or as options): an index without them "
+            "cannot be cited or its licence honoured.",
+            errors=[ErrorItem((key,), "missing") for key in missing],
+        )
+    index_name, index_edition, index_licence = (str(stated[k]) for k in ("name", "edition", "licence"))
+    stored = _existing(
+        session, kind=COUNTRY_INDEX, name=index_name, edition=index_edition, digest=digest, replace=replace
+    )
+    if stored is not None:
+        return ImportOutcome(stored, created=False)
+    values: list[Any] = [CountryIndexValue(country=code, value=value) for code, value in sorted(index.values.items())]
+    created = _edition(
+        session,
+        values,
+        kind=COUNTRY_INDEX,
+        name=index_name,
+        edition=index_edition,
+        source=source,
+        licence=index_licence,
+        content_sha256=digest,
+        unmapped=list(index.unmapped_countries),
+    )
+    return ImportOutcome(created, created=True)
+
+
+def editions(session: Session) -> list[ReferenceEdition]:
+    """Every imported edition, newest import first."""
+    return list(session.scalars(sa.select(ReferenceEdition).order_by(ReferenceEdition.imported_at.desc())))

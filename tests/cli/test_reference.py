@@ -1,0 +1,116 @@
+"""`loomline reference import/list`: the list of goods and country indices land whole, once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from core.db import create_engine
+from risk.reference.models import CountryIndexValue, GoodsListPair, ReferenceEdition
+from tests.cli.test_cli import Loomline, count, failed_cleanly, succeeded
+from tests.conftest import make_settings, migrate
+
+ILAB_2021 = Path(__file__).parents[1] / "data" / "ilab_goods_2021.xml"
+
+
+@pytest.fixture
+def loomline(fresh_db_url: str) -> Loomline:
+    migrate(make_settings(fresh_db_url)).dispose()
+    return Loomline(fresh_db_url)
+
+
+@pytest.fixture
+def db(loomline: Loomline) -> Iterator[Engine]:
+    engine = create_engine(make_settings(loomline.database_url))
+    yield engine
+    engine.dispose()
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+class TestGoodsList:
+    def test_the_dol_xml_imports_once_with_its_source(self, loomline: Loomline, db: Engine) -> None:
+        first = succeeded(loomline("reference", "import", "goods", str(ILAB_2021)))
+        again = succeeded(loomline("reference", "import", "goods", str(ILAB_2021)))
+
+        assert "edition 2021: 467 rows imported" in first.stdout
+        assert "public domain" in first.stdout
+        assert "nothing changed" in again.stdout
+        assert count(db, ReferenceEdition) == 1
+        assert count(db, GoodsListPair) == 467
+        with db.connect() as conn:
+            forced = conn.execute(
+                sa.select(sa.func.count()).where(GoodsListPair.forced_labor, GoodsListPair.country == "MM")
+            ).scalar_one()
+        assert forced > 0  # Burma's forced-labour goods, under its ISO code
+        listed = succeeded(loomline("reference", "list")).stdout
+        assert "goods_list" in listed
+        assert "edition 2021: 467 rows" in listed
+
+    def test_unmapped_countries_are_reported(self, loomline: Loomline, tmp_path: Path) -> None:
+        csv = "Good_Name,Country_Name,Child_Labor,Forced_Labor\nBricks,Atlantis,Yes,Yes\nCotton,India,Yes,No\n"
+        result = succeeded(loomline("reference", "import", "goods", write(tmp_path, "goods-2024.csv", csv)))
+        assert "edition 2024: 2 rows imported" in result.stdout
+        assert "- Atlantis" in result.stdout
+
+    def test_a_bad_file_names_the_row_and_writes_nothing(self, loomline: Loomline, db: Engine, tmp_path: Path) -> None:
+        csv = "Good_Name,Country_Name,Child_Labor,Forced_Labor\nCotton,India,Yes,No\nGold,Peru,Yes,Perhaps\n"
+        error = failed_cleanly(loomline("reference", "import", "goods", write(tmp_path, "goods-2024.csv", csv)))
+        assert "goods/3/Forced_Labor: Forced_Labor is 'Perhaps'" in error
+        assert count(db, ReferenceEdition) == 0
+        assert count(db, GoodsListPair) == 0
+
+    def test_another_file_under_the_same_edition_needs_replace(
+        self, loomline: Loomline, db: Engine, tmp_path: Path
+    ) -> None:
+        head = "Good_Name,Country_Name,Child_Labor,Forced_Labor\n"
+        first = write(tmp_path, "a-2024.csv", head + "Cotton,India,Yes,No\n")
+        second = write(tmp_path, "b-2024.csv", head + "Cotton,India,Yes,Yes\nGold,Peru,Yes,No\n")
+        succeeded(loomline("reference", "import", "goods", first))
+
+        error = failed_cleanly(loomline("reference", "import", "goods", second))
+        assert "another file" in error
+        succeeded(loomline("reference", "import", "goods", second, "--replace"))
+        assert count(db, ReferenceEdition) == 1
+        assert count(db, GoodsListPair) == 2
+
+    def test_a_file_name_without_a_year_needs_an_edition(self, loomline: Loomline, tmp_path: Path) -> None:
+        path = write(tmp_path, "goods.csv", "Good_Name,Country_Name,Child_Labor,Forced_Labor\nCotton,India,Yes,No\n")
+        assert "--edition" in failed_cleanly(loomline("reference", "import", "goods", path), exit_code=2)
+        succeeded(loomline("reference", "import", "goods", path, "--edition", "2022"))
+
+
+class TestCountryIndex:
+    def test_an_index_with_its_licence_imports(self, loomline: Loomline, db: Engine, tmp_path: Path) -> None:
+        csv = "country,value,name,edition,licence\nNP,31.5,Test index,2023,CC BY-NC 4.0\nIndia,27,,,\nXX,1,,,\n"
+        result = succeeded(loomline("reference", "import", "index", write(tmp_path, "index.csv", csv)))
+
+        assert "Test index, edition 2023: 2 rows imported" in result.stdout
+        assert "CC BY-NC 4.0" in result.stdout
+        assert "- XX" in result.stdout
+        with db.connect() as conn:
+            values = dict(conn.execute(sa.select(CountryIndexValue.country, CountryIndexValue.value)).all())
+        assert values == {"NP": 31.5, "IN": 27.0}
+
+    def test_an_index_without_a_licence_is_refused(self, loomline: Loomline, db: Engine, tmp_path: Path) -> None:
+        path = write(tmp_path, "index.csv", "country,value\nNP,31.5\n")
+        error = failed_cleanly(loomline("reference", "import", "index", path, "--name", "Mine"))
+        assert "licence" in error
+        assert count(db, ReferenceEdition) == 0
+        succeeded(
+            loomline("reference", "import", "index", path, "--name", "Mine", "--edition", "1", "--licence", "own")
+        )
+
+    def test_bad_values_and_repeats_are_named(self, loomline: Loomline, tmp_path: Path) -> None:
+        csv = "iso,value\nNP,high\nNP,3\nNepal,4\n"
+        error = failed_cleanly(loomline("reference", "import", "index", write(tmp_path, "i.csv", csv)))
+        assert "index/2/value: value 'high' is not a number" in error
+        assert "index/4/country: NP (Nepal) appears twice" in error
