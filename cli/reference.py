@@ -76,6 +76,38 @@ def import_index(
         _report(outcome, "Country index:")
 
 
+@import_app.command("boundaries")
+def import_boundaries(
+    file: Annotated[
+        Path | None,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="A GeoJSON file (default: the shipped one)"),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Name of the data set (with FILE)")] = None,
+    edition: Annotated[str | None, typer.Option(help="Edition (with FILE)")] = None,
+    licence: Annotated[str | None, typer.Option(help="Licence note (with FILE)")] = None,
+    replace: Replace = False,
+) -> None:
+    """Import country boundaries for maps: the simplified Natural Earth Admin 0 countries shipped
+    with Loomline (public domain), or your own GeoJSON FeatureCollection with iso_a2, iso_a3 and
+    name properties."""
+    if file is not None and not (name and edition and licence):
+        raise typer.BadParameter("say --name, --edition and --licence for your own file", param_hint="FILE")
+    with session_scope() as session:
+        if file is None:
+            outcome = store.import_boundaries(session, replace=replace)
+        else:
+            outcome = store.import_boundaries(
+                session,
+                file.read_bytes(),
+                name=str(name),
+                edition=str(edition),
+                source=str(file.name),
+                licence=str(licence),
+                replace=replace,
+            )
+        _report(outcome, "Boundaries:")
+
+
 @reference_app.command("list")
 def list_editions() -> None:
     """The imported editions, newest first."""

@@ -1,4 +1,4 @@
-"""reference editions, the list of goods and country indices
+"""reference editions: the list of goods, country indices and country boundaries
 
 Revision ID: 0011
 Revises: 0010
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from geoalchemy2 import Geometry
 
 
 revision: str = '0011'
@@ -57,9 +58,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['edition_id'], ['reference_editions.id'], name=op.f('fk_reference_country_values_edition_id_reference_editions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('edition_id', 'country', name=op.f('pk_reference_country_values'))
     )
+    op.create_geospatial_table('reference_boundaries',
+    sa.Column('edition_id', sa.Uuid(), nullable=False),
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('iso_a3', sa.String(length=3), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('geometry', Geometry(geometry_type='MULTIPOLYGON', srid=4326, dimension=2, spatial_index=False, from_text='ST_GeomFromEWKT', name='geometry'), nullable=False),
+    sa.ForeignKeyConstraint(['edition_id'], ['reference_editions.id'], name=op.f('fk_reference_boundaries_edition_id_reference_editions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('edition_id', 'country', name=op.f('pk_reference_boundaries'))
+    )
+    op.create_geospatial_index('idx_reference_boundaries_geometry', 'reference_boundaries', ['geometry'], unique=False, postgresql_using='gist', postgresql_ops={})
 
 
 def downgrade() -> None:
+    op.drop_geospatial_index('idx_reference_boundaries_geometry', table_name='reference_boundaries', postgresql_using='gist', column_name='geometry')
+    op.drop_geospatial_table('reference_boundaries')
     op.drop_table('reference_country_values')
     op.drop_index(op.f('ix_reference_goods_edition_id'), table_name='reference_goods')
     op.drop_index(op.f('ix_reference_goods_country'), table_name='reference_goods')

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from geoalchemy2 import Geometry, WKBElement, WKTElement
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
@@ -63,3 +64,17 @@ class CountryIndexValue(Base):
     )
     country: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
     value: Mapped[float]
+
+
+class CountryBoundary(Base):
+    """A country's outline (MULTIPOLYGON, WGS 84) for country maps."""
+
+    __tablename__ = "reference_boundaries"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("reference_editions.id", ondelete="CASCADE"), primary_key=True
+    )
+    country: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    iso_a3: Mapped[str] = mapped_column(sa.String(3))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    geometry: Mapped[WKBElement | WKTElement] = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True))

@@ -12,15 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from geoalchemy2 import WKTElement
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, ErrorItem, InvalidInput
+from core.geo import SRID
+from risk.reference import boundaries
 from risk.reference.country_index import parse_country_index
 from risk.reference.goods_list import parse_goods_list
-from risk.reference.models import CountryIndexValue, GoodsListPair, ReferenceEdition
+from risk.reference.models import CountryBoundary, CountryIndexValue, GoodsListPair, ReferenceEdition
 
 GOODS_LIST = "goods_list"
 COUNTRY_INDEX = "country_index"
+BOUNDARIES = "boundaries"
 ILAB_NAME = "US DOL ILAB List of Goods Produced by Child Labor or Forced Labor"
 ILAB_SOURCE = "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods"
 ILAB_LICENCE = "US government work: public domain in the US"
@@ -148,6 +152,41 @@ def import_country_index(
         licence=index_licence,
         content_sha256=digest,
         unmapped=list(index.unmapped_countries),
+    )
+    return ImportOutcome(created, created=True)
+
+
+def import_boundaries(
+    session: Session,
+    raw: bytes | None = None,
+    *,
+    name: str = boundaries.SHIPPED_NAME,
+    edition: str = boundaries.SHIPPED_EDITION,
+    source: str = boundaries.SHIPPED_SOURCE,
+    licence: str = boundaries.SHIPPED_LICENCE,
+    replace: bool = False,
+) -> ImportOutcome:
+    """Import country boundaries: the ones Loomline ships unless a GeoJSON file is given."""
+    raw = boundaries.SHIPPED.read_bytes() if raw is None else raw
+    digest = hashlib.sha256(raw).hexdigest()
+    found = boundaries.parse_boundaries(raw)
+    stored = _existing(session, kind=BOUNDARIES, name=name, edition=edition, digest=digest, replace=replace)
+    if stored is not None:
+        return ImportOutcome(stored, created=False)
+    rows: list[Any] = [
+        CountryBoundary(country=b.country, iso_a3=b.iso_a3, name=b.name, geometry=WKTElement(b.geometry.wkt, srid=SRID))
+        for b in found
+    ]
+    created = _edition(
+        session,
+        rows,
+        kind=BOUNDARIES,
+        name=name,
+        edition=edition,
+        source=source,
+        licence=licence,
+        content_sha256=digest,
+        unmapped=[],
     )
     return ImportOutcome(created, created=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from core.db import create_engine
-from risk.reference.models import CountryIndexValue, GoodsListPair, ReferenceEdition
+from risk.reference.models import CountryBoundary, CountryIndexValue, GoodsListPair, ReferenceEdition
 from tests.cli.test_cli import Loomline, count, failed_cleanly, succeeded
 from tests.conftest import make_settings, migrate
 
@@ -114,3 +115,39 @@ class TestCountryIndex:
         error = failed_cleanly(loomline("reference", "import", "index", write(tmp_path, "i.csv", csv)))
         assert "index/2/value: value 'high' is not a number" in error
         assert "index/4/country: NP (Nepal) appears twice" in error
+
+
+class TestBoundaries:
+    def test_the_shipped_boundaries_import_and_answer_spatial_questions(self, loomline: Loomline, db: Engine) -> None:
+        first = succeeded(loomline("reference", "import", "boundaries"))
+        again = succeeded(loomline("reference", "import", "boundaries"))
+
+        assert "Natural Earth" in first.stdout
+        assert "public domain" in first.stdout
+        assert "nothing changed" in again.stdout
+        assert count(db, CountryBoundary) >= 230
+        gazipur = sa.func.ST_GeomFromText("POINT(90.42 23.99)", 4326)
+        with db.connect() as conn:
+            holder = conn.execute(
+                sa.select(CountryBoundary.country).where(sa.func.ST_Contains(CountryBoundary.geometry, gazipur))
+            ).scalar_one()
+            norway = conn.execute(sa.select(CountryBoundary.iso_a3).where(CountryBoundary.country == "NO")).scalar_one()
+        assert holder == "BD"
+        assert norway == "NOR"  # keyed by ISO_A2_EH: plain ISO_A2 is -99 for Norway and France
+
+    def test_a_bad_feature_is_named_and_nothing_is_written(
+        self, loomline: Loomline, db: Engine, tmp_path: Path
+    ) -> None:
+        square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+        bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+        features = [
+            {"type": "Feature", "properties": {"iso_a2": "AA", "iso_a3": "AAA"}, "geometry": square},
+            {"type": "Feature", "properties": {"iso_a2": "bb"}, "geometry": square},
+            {"type": "Feature", "properties": {"iso_a2": "CC"}, "geometry": bowtie},
+        ]
+        path = write(tmp_path, "mine.geojson", json.dumps({"type": "FeatureCollection", "features": features}))
+        args = ("reference", "import", "boundaries", path, "--name", "Mine", "--edition", "1", "--licence", "own")
+        error = failed_cleanly(loomline(*args))
+        assert "features/2/iso_a2" in error
+        assert "features/3/geometry" in error
+        assert count(db, CountryBoundary) == 0
