@@ -49,55 +49,62 @@ def aggregate(sites: pd.DataFrame, spec: MapSpec) -> pd.DataFrame:
     if sites.empty:
         return pd.DataFrame(columns=list(COLUMNS))
     if spec.level is Level.country:
-        frame = sites.assign(cell=sites["country"], resolution=-1)
-        return _finish(_summarise(frame), spec)
+        return _finish(_summarise(sites.assign(cell=sites["country"], resolution=-1)), spec)
     located = sites.dropna(subset=["lat", "lng"])
-    cells = [
-        h3.latlng_to_cell(lat, lng, spec.resolution) for lat, lng in zip(located["lat"], located["lng"], strict=True)
-    ]
-    frame = located.assign(cell=cells, resolution=spec.resolution)
-    return _finish(_merge_small_hexagons(frame, spec), spec)
+    to_cell = h3.api.basic_int.latlng_to_cell
+    cells = [to_cell(lat, lng, spec.resolution) for lat, lng in zip(located["lat"], located["lng"], strict=True)]
+    summary = _merge_small_hexagons(_summarise(located.assign(cell=cells, resolution=spec.resolution)), spec)
+    return _finish(summary.assign(cell=[h3.int_to_str(c) for c in summary["cell"]]), spec)
+
+
+#: Additive figures per cell: a parent cell's are the sums (and max) of its children's.
+_STATS = {"sites": "sum", "score_sum": "sum", "max_score": "max", "high": "sum", "hidden": "sum"}
 
 
 def _summarise(frame: pd.DataFrame) -> pd.DataFrame:
-    high = frame["band"].isin(HIGH_BANDS)
-    grouped = frame.assign(high=high.astype(float)).groupby(["cell", "resolution"], sort=True)
-    return grouped.agg(
-        sites=("score", "size"),
-        mean_score=("score", "mean"),
-        max_score=("score", "max"),
-        share_high=("high", "mean"),
-        hidden=("visible", lambda v: int((~v.astype(bool)).sum())),
-    ).reset_index()
+    rows = pd.DataFrame(
+        {
+            "cell": frame["cell"].to_numpy(),
+            "resolution": frame["resolution"].to_numpy(),
+            "sites": 1,
+            "score_sum": frame["score"].to_numpy(dtype=float),
+            "max_score": frame["score"].to_numpy(dtype=float),
+            "high": frame["band"].isin(HIGH_BANDS).to_numpy(dtype=int),
+            "hidden": (~frame["visible"].astype(bool)).to_numpy(dtype=int),
+        }
+    )
+    return _combine(rows)
+
+
+def _combine(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.groupby(["cell", "resolution"], sort=False).agg(_STATS).reset_index()
 
 
 def _too_small(summary: pd.DataFrame, k: int) -> pd.Series:
     return (summary["sites"] < k) & (summary["hidden"] > 0)
 
 
-def _merge_small_hexagons(frame: pd.DataFrame, spec: MapSpec) -> pd.DataFrame:
-    """Move the sites of every too-small cell to its parent cell, one resolution at a time."""
-    for _ in range(spec.resolution):
-        summary = _summarise(frame)
-        small = summary.loc[_too_small(summary, spec.k) & (summary["resolution"] > 0), ["cell", "resolution"]]
-        if small.empty:
+def _merge_small_hexagons(summary: pd.DataFrame, spec: MapSpec) -> pd.DataFrame:
+    """Fold every too-small cell into its parent cell, one resolution at a time."""
+    while True:
+        small = _too_small(summary, spec.k) & (summary["resolution"] > 0)
+        if not small.any():
             return summary
-        moving = frame.set_index(["cell", "resolution"]).index.isin(pd.MultiIndex.from_frame(small))
-        parents = [
-            h3.cell_to_parent(cell, res - 1)
-            for cell, res in zip(frame.loc[moving, "cell"], frame.loc[moving, "resolution"], strict=True)
-        ]
-        frame = frame.copy()
-        frame.loc[moving, "cell"] = parents
-        frame.loc[moving, "resolution"] = frame.loc[moving, "resolution"] - 1
-    return _summarise(frame)
+        moving = summary[small]
+        parent = h3.api.basic_int.cell_to_parent
+        parents = [parent(cell, res - 1) for cell, res in zip(moving["cell"], moving["resolution"], strict=True)]
+        moved = moving.assign(cell=parents, resolution=moving["resolution"] - 1)
+        summary = _combine(pd.concat([summary[~small], moved], ignore_index=True))
 
 
 def _finish(summary: pd.DataFrame, spec: MapSpec) -> pd.DataFrame:
     suppressed = _too_small(summary, spec.k)
-    out = summary.assign(level=spec.level.value, suppressed=suppressed)
+    out = summary.assign(
+        level=spec.level.value,
+        suppressed=suppressed,
+        mean_score=(summary["score_sum"] / summary["sites"]).round(2),
+        share_high=(summary["high"] / summary["sites"]).round(4),
+    )
     for column in ("sites", "mean_score", "max_score", "share_high"):
         out[column] = out[column].astype(float).where(~suppressed, np.nan)
-    out["mean_score"] = out["mean_score"].round(2)
-    out["share_high"] = out["share_high"].round(4)
     return out[list(COLUMNS)].sort_values(["suppressed", "cell"]).reset_index(drop=True)
