@@ -23,10 +23,12 @@ from graph.models.recruiters import (
     RecruiterIdentifier,
     RecruiterMatchKey,
 )
+from graph.models.relationships import EndpointKind, FeePayer, Relationship, RelationshipKind, RelationshipVersion
 
 __all__ = [
     "ClaimStatus",
     "Corridor",
+    "EndpointKind",
     "Facility",
     "FacilityClaim",
     "FacilityContribution",
@@ -34,6 +36,7 @@ __all__ = [
     "FacilityMatchDecision",
     "FacilityMatchKey",
     "FacilityMerge",
+    "FeePayer",
     "FeePolicy",
     "MatchVerdict",
     "Recruiter",
@@ -41,4 +44,7 @@ __all__ = [
     "RecruiterContribution",
     "RecruiterIdentifier",
     "RecruiterMatchKey",
+    "Relationship",
+    "RelationshipKind",
+    "RelationshipVersion",
 ]
