@@ -19,6 +19,7 @@ from api.routers import (
     health,
     organizations,
     recruiters,
+    relationships,
 )
 from core.db import create_engine, create_sessionmaker
 from core.settings import Settings, get_settings
@@ -61,5 +62,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(facility_claims.router)
     v1.include_router(recruiters.router)
     v1.include_router(corridors.router)
+    v1.include_router(relationships.router)
     app.include_router(v1)
     return app
