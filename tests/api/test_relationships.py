@@ -292,7 +292,7 @@ class TestList:
         sourced = await made(api, brand, "sources_from", brand.org, fac(hub), tier=1)
         await api.post(f"{BASE}/{ids[0]}/end", json={"valid_to": "2026-01-31"}, headers=brand.headers)
 
-        async def all_pages(**params: object) -> list[str]:
+        async def all_pages(**params: str | int | bool) -> list[str]:
             seen, cursor = [], None
             while True:
                 query = params | {"limit": 2} | ({"cursor": cursor} if cursor else {})
