@@ -1,0 +1,199 @@
+"""Graph queries as pure builders over networkx: rows in, graphs and answers out (no session).
+
+Nodes are keyed ``"<kind>:<public id>"`` (organisations by their UUID), so a merged facility and
+its survivor, labelled with the survivor's id, are one node. Edges keep the direction they were
+stated in; traversals use the *flow* direction, in which goods and workers move towards the
+brand: ``supplies``, ``recruits_for`` and ``subcontracts`` as stated, ``sources_from`` reversed
+(facility -> brand). Upstream of a site is what flows into it; downstream, where it flows to.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.models import EndpointKind, RelationshipKind
+
+MAX_DEPTH = 10
+MAX_CHAINS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    """One visible link as loaded from the database (internal ids; attributes by name)."""
+
+    public_id: str
+    kind: RelationshipKind
+    from_kind: EndpointKind
+    from_id: uuid.UUID
+    to_kind: EndpointKind
+    to_id: uuid.UUID
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """What a node shows: its public id (a survivor's, for a merged facility) and name."""
+
+    public_id: str
+    name: str
+
+
+Labels = Mapping[tuple[EndpointKind, uuid.UUID], Label]
+
+
+def node_key(kind: EndpointKind, public_id: str) -> str:
+    return f"{kind.value}:{public_id}"
+
+
+def _end(labels: Labels, kind: EndpointKind, node_id: uuid.UUID) -> tuple[str, Label]:
+    label = labels.get((kind, node_id)) or Label(str(node_id), "")
+    return node_key(kind, label.public_id), label
+
+
+def build(rows: Iterable[LinkRow], labels: Labels) -> nx.MultiDiGraph[str]:
+    """The links as stated: one edge per link (keyed by its public id), nodes with kind, id, name."""
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for row in rows:
+        source, source_label = _end(labels, row.from_kind, row.from_id)
+        target, target_label = _end(labels, row.to_kind, row.to_id)
+        graph.add_node(source, kind=row.from_kind.value, id=source_label.public_id, name=source_label.name)
+        graph.add_node(target, kind=row.to_kind.value, id=target_label.public_id, name=target_label.name)
+        attributes = {k: v for k, v in row.attributes.items() if v is not None}
+        graph.add_edge(source, target, key=row.public_id, kind=row.kind.value, **attributes)
+    return graph
+
+
+def flow(graph: nx.MultiDiGraph[str]) -> nx.DiGraph[str]:
+    """The flow direction of every link (sources_from reversed), parallel links collapsed."""
+    flows: nx.DiGraph[str] = nx.DiGraph()
+    flows.add_nodes_from(graph.nodes(data=True))
+    for source, target, data in graph.edges(data=True):
+        if data["kind"] == RelationshipKind.sources_from.value:
+            flows.add_edge(target, source)
+        else:
+            flows.add_edge(source, target)
+    return flows
+
+
+def within(graph: nx.MultiDiGraph[str], start: str, *, depth: int, upstream: bool) -> dict[str, int]:
+    """Nodes at most ``depth`` flow steps upstream (or downstream) of ``start``, with their distance."""
+    flows = flow(graph)
+    if start not in flows:
+        return {start: 0}
+    walk = flows.reverse(copy=False) if upstream else flows
+    return dict(nx.single_source_shortest_path_length(walk, start, cutoff=depth))
+
+
+def neighbourhood(graph: nx.MultiDiGraph[str], start: str, *, depth: int, upstream: bool) -> nx.MultiDiGraph[str]:
+    """The part of the graph within ``depth`` of ``start``; nodes carry their ``distance``."""
+    distances = within(graph, start, depth=depth, upstream=upstream)
+    sub: nx.MultiDiGraph[str] = nx.MultiDiGraph(graph.subgraph(distances))
+    for node, distance in distances.items():
+        if node in sub:
+            sub.nodes[node]["distance"] = distance
+    return sub
+
+
+def as_json(graph: nx.MultiDiGraph[str]) -> dict[str, list[dict[str, Any]]]:
+    """Nodes and edges as plain JSON objects (edges: id, kind, source, target, attributes)."""
+    nodes = [{"key": key, **data} for key, data in graph.nodes(data=True)]
+    edges = [
+        {
+            "id": link_id,
+            "kind": data["kind"],
+            "source": source,
+            "target": target,
+            "attributes": {k: v for k, v in data.items() if k != "kind"},
+        }
+        for source, target, link_id, data in graph.edges(keys=True, data=True)
+    ]
+    return {"nodes": nodes, "edges": edges}
+
+
+def _graphml_value(value: Any) -> Any:
+    return value if isinstance(value, bool | int | float | str) else str(value)
+
+
+def as_graphml(graph: nx.MultiDiGraph[str]) -> str:
+    """GraphML (attributes typed by networkx; dates and ids as text)."""
+    clean: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for key, data in graph.nodes(data=True):
+        clean.add_node(key, **{k: _graphml_value(v) for k, v in data.items()})
+    for source, target, link_id, data in graph.edges(keys=True, data=True):
+        clean.add_edge(source, target, key=link_id, **{k: _graphml_value(v) for k, v in data.items()})
+    return "\n".join(nx.generate_graphml(clean))
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """Recruiters from the outermost sub-agent to the one recruiting for the site, and the
+    ``recruits_for`` link that ends the chain."""
+
+    recruiters: tuple[str, ...]
+    recruits_for: str  # the link's public id
+    attributes: Mapping[str, Any]
+
+    @property
+    def depth(self) -> int:
+        return len(self.recruiters)
+
+
+def recruitment_chains(graph: nx.MultiDiGraph[str], site: str) -> list[Chain]:
+    """Every recruiter path into ``site``: each ``recruits_for`` link into it, extended backwards
+    along ``subcontracts`` links to each sub-agent nobody subcontracts to (maximal paths only;
+    their prefixes are the shorter chains). At most MAX_CHAINS, shortest first."""
+    if site not in graph:
+        return []
+    chains: list[Chain] = []
+    for recruiter, _, link_id, data in graph.in_edges(site, keys=True, data=True):
+        if data["kind"] != RelationshipKind.recruits_for.value:
+            continue
+        attributes = {k: v for k, v in data.items() if k != "kind"}
+        for path in _backwards(graph, (recruiter,)):
+            chains.append(Chain(tuple(reversed(path)), link_id, attributes))
+            if len(chains) >= MAX_CHAINS:
+                break
+    return sorted(chains, key=lambda c: (c.depth, c.recruiters))
+
+
+def _backwards(graph: nx.MultiDiGraph[str], path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    before = [
+        source
+        for source, _, data in graph.in_edges(path[-1], data=True)
+        if data["kind"] == RelationshipKind.subcontracts.value and source not in path
+    ]
+    if not before or len(path) > MAX_DEPTH:
+        yield path
+        return
+    for source in dict.fromkeys(before):
+        yield from _backwards(graph, (*path, source))
+
+
+def shortest_path(graph: nx.MultiDiGraph[str], start: str, goal: str) -> list[str] | None:
+    """The fewest links joining two nodes, in either direction, or None."""
+    if start not in graph or goal not in graph:
+        return None
+    try:
+        path: list[str] = nx.shortest_path(graph.to_undirected(as_view=True), start, goal)
+    except nx.NetworkXNoPath:
+        return None
+    return path
+
+
+def links_along(graph: nx.MultiDiGraph[str], path: list[str]) -> list[dict[str, Any]]:
+    """One link (as JSON) between each pair of consecutive nodes, in the direction it was stated."""
+    found = []
+    for a, b in itertools.pairwise(path):
+        source, target = (a, b) if graph.has_edge(a, b) else (b, a)
+        link_id, data = next(iter(graph.get_edge_data(source, target).items()))
+        attributes = {k: v for k, v in data.items() if k != "kind"}
+        found.append(
+            {"id": link_id, "kind": data["kind"], "source": source, "target": target, "attributes": attributes}
+        )
+    return found

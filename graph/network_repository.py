@@ -1,0 +1,239 @@
+"""SQL of the graph queries: load only the links the caller may see, only the columns needed,
+one query per step (traversals) or per kind of node (labels)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from graph.models import EndpointKind, Facility, Recruiter, Relationship, RelationshipKind
+from graph.network import Label, LinkRow
+from graph.relationship_repository import active, visible_relationships
+from policies.models import Organization
+from policies.visibility import RelationshipReadScope
+
+#: Ids per IN list (SQLite allows 32766 bound parameters per statement).
+CHUNK = 5000
+_ATTRIBUTES = (
+    "tier",
+    "material",
+    "corridor_id",
+    "workers_placed",
+    "fee_per_worker",
+    "fee_currency",
+    "fee_payer",
+    "valid_from",
+    "valid_to",
+)
+_COLUMNS = (
+    Relationship.public_id,
+    Relationship.kind,
+    Relationship.from_kind,
+    Relationship.from_id,
+    Relationship.to_kind,
+    Relationship.to_id,
+    *(getattr(Relationship, name) for name in _ATTRIBUTES),
+)
+
+
+def _chunks(ids: Iterable[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
+    pending = list(ids)
+    for start in range(0, len(pending), CHUNK):
+        yield pending[start : start + CHUNK]
+
+
+def _row(values: Sequence[Any]) -> LinkRow:
+    public_id, kind, from_kind, from_id, to_kind, to_id, *rest = values
+    attributes = dict(zip(_ATTRIBUTES, rest, strict=True))
+    if attributes["fee_payer"] is not None:
+        attributes["fee_payer"] = attributes["fee_payer"].value
+    return LinkRow(public_id, kind, from_kind, from_id, to_kind, to_id, attributes)
+
+
+def visible_links(
+    session: Session, scope: RelationshipReadScope, *, today: date, where: ColumnElement[bool] | None = None
+) -> list[LinkRow]:
+    """The caller's visible active links (optionally narrowed by ``where``)."""
+    stmt = sa.select(*_COLUMNS).where(visible_relationships(scope), active(today))
+    if where is not None:
+        stmt = stmt.where(where)
+    return [_row(values) for values in session.execute(stmt)]
+
+
+def _flowing_into(ids: list[uuid.UUID]) -> ColumnElement[bool]:
+    return sa.or_(
+        sa.and_(Relationship.kind != RelationshipKind.sources_from, Relationship.to_id.in_(ids)),
+        sa.and_(Relationship.kind == RelationshipKind.sources_from, Relationship.from_id.in_(ids)),
+    )
+
+
+def _flowing_out_of(ids: list[uuid.UUID]) -> ColumnElement[bool]:
+    return sa.or_(
+        sa.and_(Relationship.kind != RelationshipKind.sources_from, Relationship.from_id.in_(ids)),
+        sa.and_(Relationship.kind == RelationshipKind.sources_from, Relationship.to_id.in_(ids)),
+    )
+
+
+def links_around(
+    session: Session, scope: RelationshipReadScope, start: uuid.UUID, *, depth: int, upstream: bool, today: date
+) -> list[LinkRow]:
+    """Visible active links within ``depth`` flow steps of ``start`` (one query per step)."""
+    seen, frontier, rows = {start}, {start}, []
+    for _ in range(depth):
+        found: list[LinkRow] = []
+        for ids in _chunks(frontier):
+            where = _flowing_into(ids) if upstream else _flowing_out_of(ids)
+            found += visible_links(session, scope, today=today, where=where)
+        rows += found
+        reached = {(r.from_id if r.kind is not RelationshipKind.sources_from else r.to_id) for r in found}
+        if not upstream:
+            reached = {(r.to_id if r.kind is not RelationshipKind.sources_from else r.from_id) for r in found}
+        frontier = reached - seen
+        seen |= frontier
+        if not frontier:
+            break
+    return rows
+
+
+def recruitment_links(
+    session: Session, scope: RelationshipReadScope, site: uuid.UUID, *, depth: int, today: date
+) -> list[LinkRow]:
+    """Visible active recruits_for links into ``site`` and the subcontracts links behind them."""
+    rows = visible_links(
+        session,
+        scope,
+        today=today,
+        where=sa.and_(Relationship.kind == RelationshipKind.recruits_for, Relationship.to_id == site),
+    )
+    seen = frontier = {r.from_id for r in rows}
+    for _ in range(depth):
+        found: list[LinkRow] = []
+        for ids in _chunks(frontier):
+            where = sa.and_(Relationship.kind == RelationshipKind.subcontracts, Relationship.to_id.in_(ids))
+            found += visible_links(session, scope, today=today, where=where)
+        rows += found
+        frontier = {r.from_id for r in found} - seen
+        seen = seen | frontier
+        if not frontier:
+            break
+    return rows
+
+
+def _facility_labels(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Label]:
+    """Labels of facilities; a merged-away facility gets its survivor's label."""
+    found: dict[uuid.UUID, Label] = {}
+    survivors: dict[uuid.UUID, uuid.UUID] = {}
+    for chunk in _chunks(ids):
+        stmt = sa.select(Facility.id, Facility.public_id, Facility.name, Facility.merged_into_id)
+        for fid, public_id, name, merged_into in session.execute(stmt.where(Facility.id.in_(chunk))):
+            found[fid] = Label(public_id, name)
+            if merged_into is not None:
+                survivors[fid] = merged_into
+    if survivors:
+        kept = _facility_labels(session, set(survivors.values()))
+        found |= {merged: kept[survivor] for merged, survivor in survivors.items() if survivor in kept}
+    return found
+
+
+def _recruiter_labels(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Label]:
+    found: dict[uuid.UUID, Label] = {}
+    for chunk in _chunks(ids):
+        stmt = sa.select(Recruiter.id, Recruiter.public_id, Recruiter.name).where(Recruiter.id.in_(chunk))
+        found |= {rid: Label(public_id, name) for rid, public_id, name in session.execute(stmt)}
+    return found
+
+
+def _organization_labels(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Label]:
+    found: dict[uuid.UUID, Label] = {}
+    for chunk in _chunks(ids):
+        stmt = sa.select(Organization.id, Organization.display_name).where(Organization.id.in_(chunk))
+        found |= {oid: Label(str(oid), name) for oid, name in session.execute(stmt)}
+    return found
+
+
+def labels(session: Session, rows: Iterable[LinkRow]) -> dict[tuple[EndpointKind, uuid.UUID], Label]:
+    """Public id and name of every end, one query per kind (and one for merge survivors).
+    Organisation ends only appear on links the caller may see."""
+    wanted: dict[EndpointKind, set[uuid.UUID]] = {kind: set() for kind in EndpointKind}
+    for row in rows:
+        wanted[row.from_kind].add(row.from_id)
+        wanted[row.to_kind].add(row.to_id)
+    loaders = {
+        EndpointKind.facility: _facility_labels,
+        EndpointKind.recruiter: _recruiter_labels,
+        EndpointKind.organization: _organization_labels,
+    }
+    return {
+        (kind, node_id): label
+        for kind, load in loaders.items()
+        if wanted[kind]
+        for node_id, label in load(session, wanted[kind]).items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SharedSupplier:
+    facility_id: uuid.UUID
+    public_id: str
+    name: str
+    tier: int | None
+    sharing_members: int
+    named_members: list[str]
+
+
+def shared_suppliers(session: Session, brand_id: uuid.UUID, *, today: date) -> list[SharedSupplier]:
+    """Facilities the brand sources from that other brands source from too, with how many other
+    brands do (computed here, in SQL, without loading their links) and the names of those that
+    consented to be named (``disclose_sourcing``). Most shared first."""
+    mine = (
+        sa.select(Relationship.to_id, sa.func.min(Relationship.tier).label("tier"))
+        .where(
+            Relationship.kind == RelationshipKind.sources_from,
+            Relationship.from_id == brand_id,
+            active(today),
+        )
+        .group_by(Relationship.to_id)
+        .subquery()
+    )
+    other = sa.and_(
+        Relationship.kind == RelationshipKind.sources_from,
+        Relationship.to_id == mine.c.to_id,
+        Relationship.from_id != brand_id,
+        active(today),
+    )
+    counted = (
+        sa.select(
+            Facility.id,
+            Facility.public_id,
+            Facility.name,
+            mine.c.tier,
+            sa.func.count(sa.distinct(Relationship.from_id)).label("sharing"),
+        )
+        .select_from(mine)
+        .join(Relationship, other)
+        .join(Facility, Facility.id == mine.c.to_id)
+        .group_by(Facility.id, Facility.public_id, Facility.name, mine.c.tier)
+        .order_by(sa.desc("sharing"), Facility.public_id)
+    )
+    named: dict[uuid.UUID, list[str]] = {}
+    names = (
+        sa.select(mine.c.to_id, Organization.display_name)
+        .select_from(mine)
+        .join(Relationship, other)
+        .join(Organization, Organization.id == Relationship.from_id)
+        .where(Organization.disclose_sourcing.is_(True))
+        .distinct()
+    )
+    for fid, name in session.execute(names):
+        named.setdefault(fid, []).append(name)
+    return [
+        SharedSupplier(fid, public_id, name, tier, sharing, sorted(named.get(fid, [])))
+        for fid, public_id, name, tier, sharing in session.execute(counted)
+    ]
