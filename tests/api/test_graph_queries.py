@@ -150,6 +150,7 @@ class TestNetwork:
         assert graphml.status_code == 200
         assert graphml.headers["content-type"].startswith("application/graphml+xml")
         parsed = nx.parse_graphml(graphml.text, force_multigraph=True)
+        assert isinstance(parsed, nx.MultiDiGraph)
         assert {key for _, _, key in parsed.edges(keys=True)} == net.a_links
         assert {data["id"] for _, data in parsed.nodes(data=True)} == ids(body)
 
