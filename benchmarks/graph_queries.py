@@ -159,7 +159,7 @@ def timed(call: Callable[[], int], repeat: int) -> tuple[list[float], int]:
 
 
 def run(url: str, label: str, *, facilities: int, links: int, repeat: int, seed: int) -> None:
-    settings = Settings(database_url=url, issuer=ISSUER)  # type: ignore[call-arg]
+    settings = Settings(database_url=url, issuer=ISSUER)
     engine = create_engine(settings)
     with engine.begin() as conn:
         migrations.upgrade(conn)
