@@ -81,6 +81,15 @@ def _flowing_out_of(ids: list[uuid.UUID]) -> ColumnElement[bool]:
     )
 
 
+def with_merged(session: Session, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """The ids and those of the facilities merged into them (links stated before a merge name the
+    merged-away facility)."""
+    merged = set()
+    for chunk in _chunks(ids):
+        merged |= set(session.scalars(sa.select(Facility.id).where(Facility.merged_into_id.in_(chunk))))
+    return ids | merged
+
+
 def links_around(
     session: Session, scope: RelationshipReadScope, start: uuid.UUID, *, depth: int, upstream: bool, today: date
 ) -> list[LinkRow]:
@@ -88,6 +97,7 @@ def links_around(
     seen, frontier, rows = {start}, {start}, []
     for _ in range(depth):
         found: list[LinkRow] = []
+        frontier = with_merged(session, frontier)
         for ids in _chunks(frontier):
             where = _flowing_into(ids) if upstream else _flowing_out_of(ids)
             found += visible_links(session, scope, today=today, where=where)
@@ -110,7 +120,10 @@ def recruitment_links(
         session,
         scope,
         today=today,
-        where=sa.and_(Relationship.kind == RelationshipKind.recruits_for, Relationship.to_id == site),
+        where=sa.and_(
+            Relationship.kind == RelationshipKind.recruits_for,
+            Relationship.to_id.in_(with_merged(session, {site})),
+        ),
     )
     seen = frontier = {r.from_id for r in rows}
     for _ in range(depth):

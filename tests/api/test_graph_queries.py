@@ -222,3 +222,30 @@ class TestPath:
         )
         assert other_brand.status_code == 404
         assert ["query", "from"] in [e["location"] for e in other_brand.json()["errors"]]
+
+
+class TestMergedSites:
+    async def test_links_stated_before_a_merge_follow_the_survivor(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]
+    ) -> None:
+        brand = await party(api, committing_sessions)
+        operator = await party(api, committing_sessions, OrganizationKind.platform, OPERATOR_SCOPES)
+        x, y, supplier_site = await facility(api, brand), await facility(api, brand), await facility(api, brand)
+        agent = await recruiter(api, brand)
+        await made(api, brand, "supplies", fac(supplier_site), fac(x))
+        await made(api, brand, "supplies", fac(supplier_site), fac(y))
+        await made(api, brand, "recruits_for", rec(agent), fac(x))
+        merged = await api.post(
+            f"/v1/facilities/{x}/match-decisions",
+            json={"candidate_id": y, "decision": "confirm"},
+            headers=operator.headers,
+        )
+        assert merged.status_code == 200, merged.text
+        survivor = (await api.get(f"/v1/facilities/{x}", headers=brand.headers)).json()["id"]
+        body = (await api.get(f"{G}/facilities/{survivor}/upstream", headers=brand.headers)).json()
+        assert ids(body) == {survivor, supplier_site, agent}
+        assert len(body["edges"]) == 3
+        chains = (await api.get(f"{G}/facilities/{survivor}/recruitment-chains", headers=brand.headers)).json()
+        assert [[r["id"] for r in c["recruiters"]] for c in chains["chains"]] == [[agent]]
+        whole = (await api.get(f"{G}/network", headers=brand.headers)).json()
+        assert ids(whole) == {survivor, supplier_site, agent}
