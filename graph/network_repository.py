@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from graph.models import EndpointKind, Facility, Recruiter, Relationship, RelationshipKind
-from graph.network import Label, LinkRow
+from graph.network import AGAINST_FLOW, Label, LinkRow
 from graph.relationship_repository import active, visible_relationships
 from policies.models import Organization
 from policies.visibility import RelationshipReadScope
@@ -49,11 +50,16 @@ def _chunks(ids: Iterable[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
         yield pending[start : start + CHUNK]
 
 
+def _json_value(value: Any) -> Any:
+    if isinstance(value, bool | int | float | str):
+        return value
+    return value.value if isinstance(value, Enum) else str(value)  # dates (ISO), UUIDs
+
+
 def _row(values: Sequence[Any]) -> LinkRow:
+    """A link with its stated attributes as JSON values (unstated ones left out)."""
     public_id, kind, from_kind, from_id, to_kind, to_id, *rest = values
-    attributes = dict(zip(_ATTRIBUTES, rest, strict=True))
-    if attributes["fee_payer"] is not None:
-        attributes["fee_payer"] = attributes["fee_payer"].value
+    attributes = {name: _json_value(v) for name, v in zip(_ATTRIBUTES, rest, strict=True) if v is not None}
     return LinkRow(public_id, kind, from_kind, from_id, to_kind, to_id, attributes)
 
 
@@ -64,21 +70,30 @@ def visible_links(
     stmt = sa.select(*_COLUMNS).where(visible_relationships(scope), active(today))
     if where is not None:
         stmt = stmt.where(where)
-    return [_row(values) for values in session.execute(stmt)]
+    # Core rows (not ORM): tens of thousands of links, no entities needed.
+    return [_row(values) for values in session.connection().execute(stmt)]
 
 
 def _flowing_into(ids: list[uuid.UUID]) -> ColumnElement[bool]:
+    against = Relationship.kind.in_(AGAINST_FLOW)
     return sa.or_(
-        sa.and_(Relationship.kind != RelationshipKind.sources_from, Relationship.to_id.in_(ids)),
-        sa.and_(Relationship.kind == RelationshipKind.sources_from, Relationship.from_id.in_(ids)),
+        sa.and_(sa.not_(against), Relationship.to_id.in_(ids)), sa.and_(against, Relationship.from_id.in_(ids))
     )
 
 
 def _flowing_out_of(ids: list[uuid.UUID]) -> ColumnElement[bool]:
+    against = Relationship.kind.in_(AGAINST_FLOW)
     return sa.or_(
-        sa.and_(Relationship.kind != RelationshipKind.sources_from, Relationship.from_id.in_(ids)),
-        sa.and_(Relationship.kind == RelationshipKind.sources_from, Relationship.to_id.in_(ids)),
+        sa.and_(sa.not_(against), Relationship.from_id.in_(ids)), sa.and_(against, Relationship.to_id.in_(ids))
     )
+
+
+def _flow_source(row: LinkRow) -> uuid.UUID:
+    return row.to_id if row.kind in AGAINST_FLOW else row.from_id
+
+
+def _flow_target(row: LinkRow) -> uuid.UUID:
+    return row.from_id if row.kind in AGAINST_FLOW else row.to_id
 
 
 def with_merged(session: Session, ids: set[uuid.UUID]) -> set[uuid.UUID]:
@@ -102,9 +117,7 @@ def links_around(
             where = _flowing_into(ids) if upstream else _flowing_out_of(ids)
             found += visible_links(session, scope, today=today, where=where)
         rows += found
-        reached = {(r.from_id if r.kind is not RelationshipKind.sources_from else r.to_id) for r in found}
-        if not upstream:
-            reached = {(r.to_id if r.kind is not RelationshipKind.sources_from else r.from_id) for r in found}
+        reached = {(_flow_source(r) if upstream else _flow_target(r)) for r in found}
         frontier = reached - seen
         seen |= frontier
         if not frontier:
@@ -115,7 +128,8 @@ def links_around(
 def recruitment_links(
     session: Session, scope: RelationshipReadScope, site: uuid.UUID, *, depth: int, today: date
 ) -> list[LinkRow]:
-    """Visible active recruits_for links into ``site`` and the subcontracts links behind them."""
+    """Visible active recruits_for links into ``site`` and the subcontracts links behind them
+    (agent -> sub-agent, followed from the agents outwards)."""
     rows = visible_links(
         session,
         scope,
@@ -129,10 +143,10 @@ def recruitment_links(
     for _ in range(depth):
         found: list[LinkRow] = []
         for ids in _chunks(frontier):
-            where = sa.and_(Relationship.kind == RelationshipKind.subcontracts, Relationship.to_id.in_(ids))
+            where = sa.and_(Relationship.kind == RelationshipKind.subcontracts, Relationship.from_id.in_(ids))
             found += visible_links(session, scope, today=today, where=where)
         rows += found
-        frontier = {r.from_id for r in found} - seen
+        frontier = {r.to_id for r in found} - seen
         seen = seen | frontier
         if not frontier:
             break

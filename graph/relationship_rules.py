@@ -39,8 +39,8 @@ KIND_FIELDS: Mapping[RelationshipKind, frozenset[str]] = {
     RelationshipKind.subcontracts: frozenset(),
 }
 ALL_KIND_FIELDS = frozenset().union(*KIND_FIELDS.values())
-#: Kinds whose cycles make no sense (goods do not flow back to their source; a sub-agent does not
-#: recruit for its own sub-agent). sources_from cannot cycle: its ends are of different kinds.
+#: Kinds whose cycles make no sense (goods do not flow back to their source; an agent's sub-agent
+#: does not subcontract to the agent). sources_from cannot cycle: its ends are of different kinds.
 ACYCLIC_KINDS = frozenset({RelationshipKind.supplies, RelationshipKind.subcontracts})
 MAX_TIER = 10
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 import networkx as nx
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import JSONResponse
 
 from api.deps import SessionDep, principal_with
 from api.problems import PROBLEM_RESPONSES
@@ -60,17 +61,16 @@ def _edge(edge: dict[str, Any]) -> GraphEdgeRead:
     )
 
 
-def _network(graph: nx.MultiDiGraph[str]) -> NetworkRead:
-    shaped = network.as_json(graph)
-    return NetworkRead(
-        nodes=[_node(graph, n["key"]) for n in shaped["nodes"]], edges=[_edge(e) for e in shaped["edges"]]
-    )
+def _network(graph: nx.MultiDiGraph[str]) -> Response:
+    # Built as plain JSON (attributes are JSON values already): validating tens of thousands of
+    # nodes and edges through the response model again would take longer than the query.
+    return JSONResponse(network.as_json(graph))
 
 
 @router.get("/facilities/{facility_id}/upstream", response_model=NetworkRead, summary="What flows into a site")
 def upstream(
     session: SessionDep, principal: Reader, facility_id: FacilityId, depth: Depth = service.DEFAULT_DEPTH
-) -> NetworkRead:
+) -> Response:
     """The sites and recruiters upstream of a facility (its suppliers, their suppliers..., the
     recruiters and sub-agents placing workers), up to `depth` steps, among the links you may
     see. Each node carries its `distance`."""
@@ -81,7 +81,7 @@ def upstream(
 @router.get("/facilities/{facility_id}/downstream", response_model=NetworkRead, summary="Where a site's goods go")
 def downstream(
     session: SessionDep, principal: Reader, facility_id: FacilityId, depth: Depth = service.DEFAULT_DEPTH
-) -> NetworkRead:
+) -> Response:
     """The sites a facility supplies, theirs in turn, and the brands sourcing from them, up to
     `depth` steps, among the links you may see."""
     graph = service.neighbourhood(session, principal, public_id=facility_id, depth=depth, upstream=False)
@@ -94,9 +94,7 @@ def downstream(
     summary="Your whole network",
     responses={200: {"content": {GRAPHML: {"schema": {"type": "string"}}}}},
 )
-def whole_network(
-    session: SessionDep, principal: Reader, format: Literal["json", "graphml"] = "json"
-) -> NetworkRead | Response:
+def whole_network(session: SessionDep, principal: Reader, format: Literal["json", "graphml"] = "json") -> Response:
     """Every active link you may see (all tiers, every kind) as nodes and edges; `format=graphml`
     returns GraphML (`application/graphml+xml`) for Gephi, yEd or networkx."""
     graph = service.whole_network(session, principal)
@@ -132,8 +130,8 @@ def shared_suppliers(session: SessionDep, principal: Reader) -> SharedSuppliersR
 )
 def recruitment_chains(session: SessionDep, principal: Reader, facility_id: FacilityId) -> RecruitmentChainsRead:
     """Every chain of recruiters placing workers at a facility, among the links you may see: a
-    `recruits_for` link into the site, extended back along `subcontracts` links to each outermost
-    sub-agent, with its depth, corridor and fees. Shortest first."""
+    `recruits_for` link into the site, extended along the recruiter's `subcontracts` links (agent
+    -> sub-agent) to each outermost sub-agent, with its depth, corridor and fees. Shortest first."""
     public_id, graph, chains = service.recruitment_chains(session, principal, public_id=facility_id)
     return RecruitmentChainsRead(
         facility_id=public_id,

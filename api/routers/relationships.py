@@ -87,7 +87,7 @@ def create_relationship(
     """State a link as your organisation's: `sources_from` (your brand -> facility, with `tier`),
     `supplies` (facility -> facility, with `material`), `recruits_for` (recruiter -> facility, with
     `corridor_id`, `workers_placed`, `fee_per_worker` + `fee_currency`, `fee_payer`) or
-    `subcontracts` (sub-agent recruiter -> the recruiter it works for).
+    `subcontracts` (an agent -> the sub-agent it subcontracts recruitment to).
 
     Ends are `{"kind": "facility" | "recruiter" | "organization", "id": ...}`; a merged facility's id
     resolves to the survivor. Unknown ends are 404 naming the field; self-links, wrong kinds of

@@ -17,9 +17,10 @@ from core.ids import uuid7
 
 
 class RelationshipKind(StrEnum):
-    """What an edge says. Directions: ``sources_from`` brand -> facility; ``supplies`` facility ->
-    facility (the supplier first); ``recruits_for`` recruiter -> facility; ``subcontracts``
-    sub-agent -> the recruiter it recruits for (workers flow along every edge but sources_from)."""
+    """What an edge says, read as a sentence from -> to: a brand ``sources_from`` a facility; a
+    facility ``supplies`` another; a recruiter ``recruits_for`` a facility; an agent
+    ``subcontracts`` (recruitment to) a sub-agent. Goods and workers flow along supplies and
+    recruits_for, and against sources_from and subcontracts."""
 
     sources_from = "sources_from"
     supplies = "supplies"

@@ -80,9 +80,9 @@ async def net(api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]
             fee_currency="MYR",
             fee_payer="worker",
         ),
-        await made(api, a, "subcontracts", rec(sub_agent), rec(agent)),
-        await made(api, a, "subcontracts", rec(broker), rec(sub_agent)),
-        await made(api, a, "subcontracts", rec(broker2), rec(sub_agent)),
+        await made(api, a, "subcontracts", rec(agent), rec(sub_agent)),
+        await made(api, a, "subcontracts", rec(sub_agent), rec(broker)),
+        await made(api, a, "subcontracts", rec(sub_agent), rec(broker2)),
     }
     b_links = {
         await made(api, b, "sources_from", b.org, fac(factory), tier=1),

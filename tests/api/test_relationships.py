@@ -66,7 +66,7 @@ class TestCreate:
         assert recruited.status_code == 201, recruited.text
         got = recruited.json()
         assert (got["corridor_id"], got["fee_currency"], got["fee_payer"]) == (route, "USD", "worker")
-        assert (await link(api, brand, "subcontracts", rec(sub_agent), rec(agent))).status_code == 201
+        assert (await link(api, brand, "subcontracts", rec(agent), rec(sub_agent))).status_code == 201
         fetched = await api.get(f"{BASE}/{body['id']}", headers=brand.headers)
         assert fetched.json() == body
 
@@ -186,9 +186,9 @@ class TestCycles:
 
     async def test_a_subcontracting_cycle_is_refused(self, api: httpx.AsyncClient, brand: Party) -> None:
         agent, sub_agent, broker = [await recruiter(api, brand) for _ in range(3)]
-        await made(api, brand, "subcontracts", rec(broker), rec(sub_agent))
-        await made(api, brand, "subcontracts", rec(sub_agent), rec(agent))
-        assert (await link(api, brand, "subcontracts", rec(agent), rec(broker))).status_code == 422
+        await made(api, brand, "subcontracts", rec(agent), rec(sub_agent))
+        await made(api, brand, "subcontracts", rec(sub_agent), rec(broker))
+        assert (await link(api, brand, "subcontracts", rec(broker), rec(agent))).status_code == 422
 
     async def test_an_ended_link_closes_no_cycle(self, api: httpx.AsyncClient, brand: Party) -> None:
         a, b = await facility(api, brand), await facility(api, brand)
