@@ -62,22 +62,38 @@ def _end(labels: Labels, kind: EndpointKind, node_id: uuid.UUID) -> tuple[str, L
     return node_key(kind, label.public_id), label
 
 
-def build(rows: Iterable[LinkRow], labels: Labels) -> nx.MultiDiGraph[str]:
-    """The links as stated: one edge per link (keyed by its public id), nodes with kind, id, name."""
-    nodes: dict[str, dict[str, str]] = {}
+Shape = dict[str, list[dict[str, Any]]]
+
+
+def shape(rows: Iterable[LinkRow], labels: Labels) -> Shape:
+    """The links as JSON: ``nodes`` (key, kind, id, name) and ``edges`` (id, kind, source, target,
+    attributes), without building a graph (exports need no algorithm)."""
+    nodes: dict[str, dict[str, Any]] = {}
     edges = []
     for row in rows:
         source, source_label = _end(labels, row.from_kind, row.from_id)
         target, target_label = _end(labels, row.to_kind, row.to_id)
         if source not in nodes:
-            nodes[source] = {"kind": row.from_kind.value, "id": source_label.public_id, "name": source_label.name}
+            nodes[source] = {"key": source, "kind": row.from_kind.value, "id": source_label.public_id,
+                             "name": source_label.name}  # fmt: skip
         if target not in nodes:
-            nodes[target] = {"kind": row.to_kind.value, "id": target_label.public_id, "name": target_label.name}
-        edges.append((source, target, row.public_id, {"kind": row.kind.value, **row.attributes}))
+            nodes[target] = {"key": target, "kind": row.to_kind.value, "id": target_label.public_id,
+                             "name": target_label.name}  # fmt: skip
+        edges.append({"id": row.public_id, "kind": row.kind.value, "source": source, "target": target,
+                      "attributes": row.attributes})  # fmt: skip
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
+def build(rows: Iterable[LinkRow], labels: Labels) -> nx.MultiDiGraph[str]:
+    """The links as stated: one edge per link (keyed by its public id), nodes with kind, id, name."""
+    return graph_of(shape(rows, labels))
+
+
+def graph_of(shaped: Shape) -> nx.MultiDiGraph[str]:
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    graph.add_nodes_from(nodes.items())
-    for source, target, link_id, data in edges:
-        graph.add_edge(source, target, key=link_id, **data)
+    graph.add_nodes_from((n["key"], {k: v for k, v in n.items() if k != "key"}) for n in shaped["nodes"])
+    for e in shaped["edges"]:
+        graph.add_edge(e["source"], e["target"], key=e["id"], kind=e["kind"], **e["attributes"])
     return graph
 
 
@@ -157,15 +173,13 @@ def _graphml_data(keys: Mapping[str, tuple[str, str]], data: Mapping[str, Any]) 
     return "".join(parts)
 
 
-def as_graphml(graph: nx.MultiDiGraph[str]) -> str:
-    """GraphML 1.0, written in one pass (networkx's ElementTree writer takes seconds on 25,000
-    links); edges carry their link's public id as ``id`` (networkx reads it back as the key)."""
-    node_keys = _graphml_keys("n", (data for _, data in graph.nodes(data=True)))
-    edge_keys = _graphml_keys("e", (data for _, _, data in graph.edges(data=True)))
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
-    ]
+def as_graphml(shaped: Shape) -> str:
+    """GraphML 1.0 of a shape, written in one pass (networkx's ElementTree writer takes seconds on
+    25,000 links); edges carry their link's public id as ``id`` (networkx reads it back as the key)."""
+    node_data = [{k: v for k, v in n.items() if k != "key"} for n in shaped["nodes"]]
+    edge_data = [{"kind": e["kind"], **e["attributes"]} for e in shaped["edges"]]
+    node_keys, edge_keys = _graphml_keys("n", node_data), _graphml_keys("e", edge_data)
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
     for domain, keys in (("node", node_keys), ("edge", edge_keys)):
         lines += [
             f'<key id="{key}" for="{domain}" attr.name={quoteattr(name)} attr.type="{kind}"/>'
@@ -173,12 +187,13 @@ def as_graphml(graph: nx.MultiDiGraph[str]) -> str:
         ]
     lines.append('<graph edgedefault="directed">')
     lines += [
-        f"<node id={quoteattr(node)}>{_graphml_data(node_keys, data)}</node>" for node, data in graph.nodes(data=True)
+        f"<node id={quoteattr(n['key'])}>{_graphml_data(node_keys, data)}</node>"
+        for n, data in zip(shaped["nodes"], node_data, strict=True)
     ]
     lines += [
-        f"<edge id={quoteattr(link_id)} source={quoteattr(source)} target={quoteattr(target)}>"
+        f"<edge id={quoteattr(e['id'])} source={quoteattr(e['source'])} target={quoteattr(e['target'])}>"
         f"{_graphml_data(edge_keys, data)}</edge>"
-        for source, target, link_id, data in graph.edges(keys=True, data=True)
+        for e, data in zip(shaped["edges"], edge_data, strict=True)
     ]
     lines += ["</graph>", "</graphml>"]
     return "\n".join(lines)

@@ -56,9 +56,15 @@ def neighbourhood(
     return network.neighbourhood(graph, key, depth=depth, upstream=upstream)
 
 
+def network_shape(session: Session, principal: Principal) -> network.Shape:
+    """Every visible active link, all tiers, as nodes and edges."""
+    rows = repository.visible_links(session, relationship_read_scope(principal), today=utcnow().date())
+    return network.shape(rows, repository.labels(session, rows))
+
+
 def whole_network(session: Session, principal: Principal) -> nx.MultiDiGraph[str]:
-    """Every visible active link, all tiers."""
-    return _graph(session, repository.visible_links(session, relationship_read_scope(principal), today=utcnow().date()))
+    """Every visible active link, all tiers, as a graph."""
+    return network.graph_of(network_shape(session, principal))
 
 
 def shared_suppliers(session: Session, principal: Principal) -> list[repository.SharedSupplier]:

@@ -97,10 +97,10 @@ def downstream(
 def whole_network(session: SessionDep, principal: Reader, format: Literal["json", "graphml"] = "json") -> Response:
     """Every active link you may see (all tiers, every kind) as nodes and edges; `format=graphml`
     returns GraphML (`application/graphml+xml`) for Gephi, yEd or networkx."""
-    graph = service.whole_network(session, principal)
+    shaped = service.network_shape(session, principal)
     if format == "graphml":
-        return Response(network.as_graphml(graph), media_type=GRAPHML)
-    return _network(graph)
+        return Response(network.as_graphml(shaped), media_type=GRAPHML)
+    return JSONResponse(shaped)
 
 
 @router.get("/shared-suppliers", response_model=SharedSuppliersRead, summary="Suppliers you share")
