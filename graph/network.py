@@ -84,6 +84,36 @@ def shape(rows: Iterable[LinkRow], labels: Labels) -> Shape:
     return {"nodes": list(nodes.values()), "edges": edges}
 
 
+@dataclass(frozen=True, slots=True)
+class LabelledLink:
+    """A visible link with its ends already labelled (public id and name of each end)."""
+
+    public_id: str
+    kind: str
+    from_kind: str
+    from_label: Label
+    to_kind: str
+    to_label: Label
+    attributes: Mapping[str, Any]
+
+
+def shape_labelled(links: Iterable[LabelledLink]) -> Shape:
+    """Like ``shape``, for links loaded with their labels (one query, no id lookups)."""
+    nodes: dict[str, dict[str, Any]] = {}
+    edges = []
+    for link in links:
+        source, target = f"{link.from_kind}:{link.from_label.public_id}", f"{link.to_kind}:{link.to_label.public_id}"
+        if source not in nodes:
+            nodes[source] = {"key": source, "kind": link.from_kind, "id": link.from_label.public_id,
+                             "name": link.from_label.name}  # fmt: skip
+        if target not in nodes:
+            nodes[target] = {"key": target, "kind": link.to_kind, "id": link.to_label.public_id,
+                             "name": link.to_label.name}  # fmt: skip
+        edges.append({"id": link.public_id, "kind": link.kind, "source": source, "target": target,
+                      "attributes": link.attributes})  # fmt: skip
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
 def build(rows: Iterable[LinkRow], labels: Labels) -> nx.MultiDiGraph[str]:
     """The links as stated: one edge per link (keyed by its public id), nodes with kind, id, name."""
     return graph_of(shape(rows, labels))

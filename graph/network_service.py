@@ -58,8 +58,8 @@ def neighbourhood(
 
 def network_shape(session: Session, principal: Principal) -> network.Shape:
     """Every visible active link, all tiers, as nodes and edges."""
-    rows = repository.visible_links(session, relationship_read_scope(principal), today=utcnow().date())
-    return network.shape(rows, repository.labels(session, rows))
+    links = repository.visible_labelled_links(session, relationship_read_scope(principal), today=utcnow().date())
+    return network.shape_labelled(links)
 
 
 def whole_network(session: Session, principal: Principal) -> nx.MultiDiGraph[str]:
