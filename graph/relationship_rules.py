@@ -9,6 +9,12 @@ brand states that F supplies sites G1..Gk that it sources at tiers m1..mk, then
 n == 1 + min(m1..mk) (F is one step above the nearest of the sites it feeds). When the brand
 states no such link, any tier is accepted (the intermediate sites are not known yet). Only the
 brand's own statements count: another member's links must not constrain (or reveal) anything.
+The rule is checked when a brand states or changes a tier and when it states a supplies link;
+ending a link is never refused (the next change of an affected tier is checked again).
+
+Cycles of ``supplies`` and ``subcontracts`` are refused among the links the caller may see (its
+own and those touching a site it owns): a cycle through another member's links is not the
+caller's to know about.
 """
 
 from __future__ import annotations
