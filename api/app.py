@@ -20,7 +20,9 @@ from api.routers import (
     organizations,
     recruiter_matches,
     recruiters,
+    relationships,
 )
+from api.routers import graph as graph_queries
 from core.db import create_engine, create_sessionmaker
 from core.settings import Settings, get_settings
 
@@ -63,5 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(recruiters.router)
     v1.include_router(recruiter_matches.router)
     v1.include_router(corridors.router)
+    v1.include_router(relationships.router)
+    v1.include_router(graph_queries.router)
     app.include_router(v1)
     return app

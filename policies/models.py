@@ -29,6 +29,8 @@ class Organization(Base):
         Geometry("POINT", srid=4326, spatial_index=True), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: May other members learn that this brand sources from a site they share (shared suppliers)?
+    disclose_sourcing: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     clients: Mapped[list[OAuthClient]] = relationship(back_populates="organization")
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.principal import OrganizationKind
 
@@ -19,6 +19,7 @@ class OrganizationRead(BaseModel):
     display_name: str
     country: str | None
     created_at: datetime
+    disclose_sourcing: bool = False
 
 
 class MeRead(BaseModel):
@@ -48,3 +49,14 @@ class AuditEventRead(BaseModel):
 class AuditEventPage(BaseModel):
     items: list[AuditEventRead]
     next_after_seq: int | None
+
+
+class OrganizationUpdate(BaseModel):
+    """What an organisation may change about itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    disclose_sourcing: bool | None = Field(
+        default=None,
+        description="May other members sourcing from a site you source from see your name (shared suppliers)?",
+    )

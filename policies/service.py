@@ -108,3 +108,22 @@ def list_audit_events(
     if action is not None:
         stmt = stmt.where(AuditEvent.action == action)
     return list(session.scalars(stmt.order_by(AuditEvent.seq).limit(limit)))
+
+
+def update_own_organization(
+    session: Session, principal: Principal, *, disclose_sourcing: bool | None = None
+) -> Organization:
+    """Change the caller's own organisation (for now: its consent to be named as a sharer)."""
+    org = get_organization_or_raise(session, principal, organization_id=principal.organization_id)
+    if disclose_sourcing is not None and disclose_sourcing != org.disclose_sourcing:
+        org.disclose_sourcing = disclose_sourcing
+        session.flush()
+        audit.record(
+            session,
+            principal,
+            action="organization.updated",
+            subject_kind="organization",
+            subject_id=org.id,
+            details={"disclose_sourcing": disclose_sourcing},
+        )
+    return org

@@ -170,3 +170,31 @@ def may_split(principal: Principal, *, merged_by: uuid.UUID, contributor_ids: se
         or principal.organization_id in contributor_ids
         or is_platform_operator(principal)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipReadScope:
+    """Relationships a principal may read: those its organisation contributed, those touching a
+    facility its organisation owns (an approved claim), or all of them for platform operators.
+    Another member's links are that member's confidential fact: graph queries built on this scope
+    never show them (shared-supplier counts are the one aggregate that is computed across members)."""
+
+    own_organization_id: uuid.UUID
+    all_relationships: bool
+
+
+def relationship_read_scope(principal: Principal) -> RelationshipReadScope:
+    """Which relationships may this principal read?"""
+    return RelationshipReadScope(principal.organization_id, is_platform_operator(principal))
+
+
+def may_change_relationship(principal: Principal, *, contributor_id: uuid.UUID) -> bool:
+    """May this principal change or end a relationship it can see? Only the organisation that
+    stated it (or a platform operator): a site owner sees its customers' links but cannot edit them."""
+    return principal.organization_id == contributor_id or is_platform_operator(principal)
+
+
+def sharer_names_visible(*, disclose_sourcing: bool) -> bool:
+    """May another member learn that this brand sources from a site they share? Only when the
+    brand consented (``organizations.disclose_sourcing``); otherwise it is counted, never named."""
+    return disclose_sourcing

@@ -5,18 +5,11 @@ recruiter path) so that every point of a score can be traced back to it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from graph.models import FeePayer
 from ingest.canonical import AssessmentType, IloIndicator, Modality, Severity
 
-
-class FeePayer(StrEnum):
-    """Who paid the recruitment fee of a placement (the employer should: Employer Pays Principle)."""
-
-    worker = "worker"
-    employer = "employer"
-    shared = "shared"
-    unknown = "unknown"
+__all__ = ["AssessmentSeen", "FeePayer", "FindingEvidence", "GoodsFlag", "RecruiterPath", "RiskInputs", "SiteProfile"]
 
 
 @dataclass(frozen=True, slots=True)

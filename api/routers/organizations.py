@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from api.deps import PrincipalDep, SessionDep
 from api.problems import PROBLEM_RESPONSES
 from policies import service as policies_service
-from policies.schemas import MeRead, OrganizationRead
+from policies.schemas import MeRead, OrganizationRead, OrganizationUpdate
 
 router = APIRouter(prefix="/organizations", tags=["organizations"], responses=PROBLEM_RESPONSES)
 
@@ -23,6 +23,14 @@ def me(session: SessionDep, principal: PrincipalDep) -> MeRead:
         client_id=principal.client_id,
         scopes=sorted(principal.scopes),
     )
+
+
+@router.patch("/me", response_model=OrganizationRead, summary="Change the calling organisation")
+def update_me(session: SessionDep, principal: PrincipalDep, body: OrganizationUpdate) -> OrganizationRead:
+    """Set `disclose_sourcing`: whether other members who source from a site you also source from
+    may see your organisation's name (otherwise they see only how many members share it)."""
+    org = policies_service.update_own_organization(session, principal, disclose_sourcing=body.disclose_sourcing)
+    return OrganizationRead.model_validate(org)
 
 
 @router.get("/{organization_id}", response_model=OrganizationRead, summary="One organisation")

@@ -25,10 +25,12 @@ from graph.models.recruiters import (
     RecruiterMatchKey,
     RecruiterMerge,
 )
+from graph.models.relationships import EndpointKind, FeePayer, Relationship, RelationshipKind, RelationshipVersion
 
 __all__ = [
     "ClaimStatus",
     "Corridor",
+    "EndpointKind",
     "Facility",
     "FacilityClaim",
     "FacilityContribution",
@@ -36,6 +38,7 @@ __all__ = [
     "FacilityMatchDecision",
     "FacilityMatchKey",
     "FacilityMerge",
+    "FeePayer",
     "FeePolicy",
     "MatchVerdict",
     "Recruiter",
@@ -45,4 +48,7 @@ __all__ = [
     "RecruiterMatchDecision",
     "RecruiterMatchKey",
     "RecruiterMerge",
+    "Relationship",
+    "RelationshipKind",
+    "RelationshipVersion",
 ]

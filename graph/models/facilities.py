@@ -41,7 +41,7 @@ class Facility(Base):
     #: Set when this record was merged into another; its public id then resolves to that one.
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
     #: The supplier organisation whose claim was approved: it owns the site's data rights.
-    owner_organization_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    owner_organization_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

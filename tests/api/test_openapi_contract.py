@@ -35,6 +35,14 @@ GRAMMAR_BEYOND_OPENAPI = {
     "POST /v1/recruiters",
     "PATCH /v1/recruiters/{recruiter_id}",
     "POST /v1/corridors",
+    # Relationships: which attributes go with which kind, ends of the right kind, periods in order,
+    # cycles and tiers (tests/api/test_relationships.py covers those 422s); graph queries: node
+    # ids by prefix (tests/api/test_graph_queries.py).
+    "POST /v1/relationships",
+    "GET /v1/relationships",
+    "PATCH /v1/relationships/{relationship_id}",
+    "POST /v1/relationships/{relationship_id}/end",
+    "GET /v1/graph/path",
 }
 
 
