@@ -1,0 +1,135 @@
+"""A parsed (canonical) assessment becomes rows: one flush, inside the caller's transaction.
+
+Nothing here commits: the request (or the CLI's unit of work) commits or rolls back the whole
+assessment, its findings and corrective actions together, so a failed upload writes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from graph import public_ids
+from ingest import canonical
+from ingest.assessments.models import Assessment, CorrectiveAction, CorrectiveActionEvent, Finding
+
+#: Public ids of assessments: ``LA-XXXX-XXXX-C`` (same alphabet and check character as facilities).
+ASSESSMENT_PREFIX = "LA"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSubject:
+    """The facility or recruiter an assessment is about (already resolved and visible)."""
+
+    kind: canonical.SubjectKind
+    id: uuid.UUID
+    public_id: str
+    owner_organization_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where the stored assessment came from: who uploaded which bytes."""
+
+    uploaded_by: uuid.UUID
+    assessor_organization_id: uuid.UUID | None
+    source_sha256: str
+    source_format: str
+    pooled_signal: bool = True
+
+
+def new_assessment_public_id(session: Session) -> str:
+    for _ in range(10):
+        candidate = public_ids.new_public_id(ASSESSMENT_PREFIX)
+        if session.scalar(sa.select(Assessment.id).where(Assessment.public_id == candidate)) is None:
+            return candidate
+    raise RuntimeError("could not draw a free assessment public id")  # 40 random bits: never in practice
+
+
+def _finding(position: int, finding: canonical.Finding) -> Finding:
+    return Finding(
+        position=position,
+        ref=finding.ref,
+        source_id=finding.source_id,
+        topic=finding.topic,
+        section=finding.section,
+        question=finding.question,
+        answer=finding.answer,
+        verified=finding.verified,
+        corrected_value=finding.corrected_value,
+        legal_non_compliance=finding.legal_non_compliance,
+        scheme_severity=finding.scheme_severity,
+        severity=finding.severity,
+        ilo_indicators=sorted(i.value for i in finding.ilo_indicators),
+        evidence_note=finding.evidence_note,
+    )
+
+
+def _action(position: int, action: canonical.CorrectiveAction, finding: Finding | None) -> CorrectiveAction:
+    now = utcnow()
+    return CorrectiveAction(
+        position=position,
+        finding=finding,
+        finding_ref=action.finding_ref,
+        action=action.action,
+        owner=action.owner,
+        due_date=action.due_date,
+        root_cause=action.root_cause,
+        status=action.status,
+        updated_at=now,
+        events=[CorrectiveActionEvent(status=action.status, note="as uploaded", occurred_at=now)],
+    )
+
+
+def _finding_for(findings: list[Finding], ref: str | None) -> Finding | None:
+    """The finding an action answers: by the row id it names (SMETA nc_ref), else by question ref."""
+    if ref is None:
+        return None
+    by_source = next((f for f in findings if f.source_id == ref), None)
+    return by_source or next((f for f in findings if f.ref == ref), None)
+
+
+def store(
+    session: Session, parsed: canonical.Assessment, *, subject: StoredSubject, provenance: Provenance
+) -> Assessment:
+    """Insert one assessment with its findings and corrective actions; flush, never commit."""
+    findings = [_finding(i, f) for i, f in enumerate(parsed.findings, start=1)]
+    actions = [
+        _action(i, a, _finding_for(findings, a.finding_ref)) for i, a in enumerate(parsed.corrective_actions, start=1)
+    ]
+    assessment = Assessment(
+        public_id=new_assessment_public_id(session),
+        scheme=parsed.scheme,
+        scheme_version=parsed.scheme_version,
+        mapping_version=parsed.mapping_version,
+        modality=parsed.modality,
+        type=parsed.type,
+        status=parsed.status,
+        period_start_date=parsed.period.start_date,
+        period_end_date=parsed.period.end_date,
+        assessor_name=parsed.assessor.organisation,
+        assessor_identifier=parsed.assessor.identifier,
+        assessor_lead=parsed.assessor.lead,
+        assessor_organization_id=provenance.assessor_organization_id,
+        subject_kind=subject.kind,
+        subject_id=subject.id,
+        facility_id=subject.id if subject.kind is canonical.SubjectKind.facility else None,
+        recruiter_id=subject.id if subject.kind is canonical.SubjectKind.recruiter else None,
+        source_sha256=provenance.source_sha256,
+        source_format=provenance.source_format,
+        terms=parsed.terms,
+        pooled_signal=provenance.pooled_signal,
+        triangulation_sources=sorted(s.value for s in parsed.triangulation_sources),
+        attributes=dict(parsed.attributes),
+        uploaded_by_organization_id=provenance.uploaded_by,
+        created_at=utcnow(),
+        findings=findings,
+        corrective_actions=actions,
+    )
+    session.add(assessment)
+    session.flush()
+    return assessment
