@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.clock import utcnow
 from core.db import Base, UTCDateTime, string_enum
 from core.ids import uuid7
+from graph.models import Facility, Recruiter
 from ingest.canonical import ActionStatus, AssessmentType, Modality, Scheme, Severity, SubjectKind, Topic
 
 
@@ -68,6 +69,10 @@ class Assessment(Base):
     uploaded_by_organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    facility: Mapped[Facility | None] = relationship(lazy="joined")
+    recruiter: Mapped[Recruiter | None] = relationship(lazy="joined")
+    supersedes: Mapped[Assessment | None] = relationship(foreign_keys=[supersedes_id], remote_side=[id])
+    superseded_by: Mapped[Assessment | None] = relationship(foreign_keys=[superseded_by_id], remote_side=[id])
     findings: Mapped[list[Finding]] = relationship(
         back_populates="assessment", order_by="Finding.position", cascade="all, delete-orphan"
     )

@@ -98,8 +98,16 @@ def page(session: Session, stmt: sa.Select[Assessment], *, after: uuid.UUID | No
     return session.scalars(stmt.order_by(Assessment.id).limit(limit)).all()
 
 
-def count(session: Session, stmt: sa.Select[Assessment]) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+def counts(session: Session, stmt: sa.Select[Assessment]) -> tuple[int, int, int]:
+    """(assessments, their findings, their corrective actions) selected by ``stmt``."""
+    ids = stmt.with_only_columns(Assessment.id)
+    assessments = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    findings = session.scalar(sa.select(sa.func.count(Finding.id)).where(Finding.assessment_id.in_(ids))) or 0
+    actions = (
+        session.scalar(sa.select(sa.func.count(CorrectiveAction.id)).where(CorrectiveAction.assessment_id.in_(ids)))
+        or 0
+    )
+    return assessments, findings, actions
 
 
 def by_public_id(session: Session, scope: AssessmentReadScope, public_id: str) -> Assessment | None:

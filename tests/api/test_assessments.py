@@ -1,0 +1,235 @@
+"""Uploading and reading assessments through the API, on both dialects."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.principal import OrganizationKind
+from ingest import canonical
+from ingest.assessments.models import Assessment, CorrectiveAction, Finding
+from ingest.formats import detect_format, parse_assessment
+from tests.api.assessment_support import (
+    BASE,
+    SAMPLES,
+    SCHEME_OF,
+    Member,
+    make_facility,
+    make_recruiter,
+    member,
+    subject_of,
+    upload_file,
+    upload_sample,
+)
+
+pytestmark = pytest.mark.anyio
+
+SAMPLE_NAMES = sorted(p.name for p in SAMPLES.iterdir())
+
+
+@pytest.fixture
+async def auditor(api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]) -> Member:
+    return await member(api, committing_sessions, OrganizationKind.auditor)
+
+
+def finding_facts(finding: canonical.Finding) -> dict[str, Any]:
+    return {
+        "ref": finding.ref,
+        "source_id": finding.source_id,
+        "topic": finding.topic.value,
+        "section": finding.section,
+        "question": finding.question,
+        "answer": finding.answer,
+        "verified": finding.verified,
+        "corrected_value": finding.corrected_value,
+        "legal_non_compliance": finding.legal_non_compliance,
+        "scheme_severity": finding.scheme_severity,
+        "severity": finding.severity.value,
+        "ilo_indicators": sorted(i.value for i in finding.ilo_indicators),
+        "evidence_note": finding.evidence_note,
+    }
+
+
+def action_facts(action: canonical.CorrectiveAction) -> dict[str, Any]:
+    return {
+        "finding_ref": action.finding_ref,
+        "action": action.action,
+        "owner": action.owner,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "root_cause": action.root_cause,
+        "status": action.status.value,
+    }
+
+
+def parsed_sample(name: str) -> canonical.Assessment:
+    fmt = detect_format(name)
+    assert fmt is not None
+    return parse_assessment((SAMPLES / name).read_bytes(), scheme=SCHEME_OF[name.rsplit(".", 1)[0]], file_format=fmt)
+
+
+def table_counts(factory: sessionmaker[Session]) -> tuple[int, int, int]:
+    with factory() as s:
+        return (
+            s.scalar(sa.select(sa.func.count()).select_from(Assessment)) or 0,
+            s.scalar(sa.select(sa.func.count()).select_from(Finding)) or 0,
+            s.scalar(sa.select(sa.func.count()).select_from(CorrectiveAction)) or 0,
+        )
+
+
+class TestRoundTrip:
+    @pytest.mark.parametrize("name", SAMPLE_NAMES)
+    async def test_every_sample_comes_back_with_the_same_facts(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member, name: str
+    ) -> None:
+        subject = subject_of(
+            name.rsplit(".", 1)[0], make_facility(committing_sessions), make_recruiter(committing_sessions)
+        )
+        created = await upload_sample(api, auditor, name, subject)
+        assert created.status_code == 201, created.text
+        body = created.json()
+        assert body["id"].startswith("LA-")
+        fetched = await api.get(f"{BASE}/{body['id']}", headers=auditor.headers)
+        assert fetched.status_code == 200
+        out = fetched.json()
+        parsed = parsed_sample(name)
+        assert [{k: f[k] for k in finding_facts(parsed.findings[0])} for f in out["findings"]] == [
+            finding_facts(f) for f in parsed.findings
+        ]
+        assert [
+            {k: a[k] for k in action_facts(c)}
+            for a, c in zip(out["corrective_actions"], parsed.corrective_actions, strict=True)
+        ] == [action_facts(c) for c in parsed.corrective_actions]
+        assert out["scheme"] == parsed.scheme.value
+        assert out["modality"] == parsed.modality.value
+        assert out["type"] == parsed.type.value
+        assert out["status"] == parsed.status
+        assert out["period_start_date"] == parsed.period.start_date.isoformat()
+        assert out["assessor"]["name"] == parsed.assessor.organisation
+        assert out["assessor"]["organization_id"] == str(auditor.id)
+        assert out["subject"]["id"] == subject
+        assert out["triangulation_sources"] == sorted(s.value for s in parsed.triangulation_sources)
+
+    @pytest.mark.parametrize("name", [n for n in SAMPLE_NAMES if n.endswith(".json")])
+    async def test_a_json_body_stores_the_same_facts_as_the_file(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member, name: str
+    ) -> None:
+        stem = name.rsplit(".", 1)[0]
+        subject = subject_of(stem, make_facility(committing_sessions), make_recruiter(committing_sessions))
+        document = json.loads((SAMPLES / name).read_bytes())
+        body = {"scheme": SCHEME_OF[stem].value, "subject": subject, "document": document}
+        created = await api.post(BASE, json=body, headers=auditor.headers)
+        assert created.status_code == 201, created.text
+        parsed = parsed_sample(name)
+        assert [f["ref"] for f in created.json()["findings"]] == [f.ref for f in parsed.findings]
+        again = await api.post(BASE, json=body, headers=auditor.headers)
+        assert again.status_code == 200
+        assert again.json()["id"] == created.json()["id"]
+
+
+class TestBadFiles:
+    async def test_every_problem_is_listed_and_nothing_is_written(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member
+    ) -> None:
+        facility = make_facility(committing_sessions)
+        text = (SAMPLES / "slcp.csv").read_text(encoding="utf-8")
+        broken = text.replace("FP-BAS-26", "ZZ-NOPE-1").replace("accurate", "maybe", 1)
+        before = table_counts(committing_sessions)
+        response = await upload_file(
+            api, auditor, filename="slcp.csv", content=broken.encode(), scheme=canonical.Scheme.slcp, subject=facility
+        )
+        assert response.status_code == 422, response.text
+        problem = response.json()
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert len(problem["errors"]) >= 2
+        assert all(e["location"][0] in {"findings", "assessment", "file"} for e in problem["errors"])
+        assert table_counts(committing_sessions) == before
+
+    async def test_binary_garbage_is_a_422(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member
+    ) -> None:
+        facility = make_facility(committing_sessions)
+        before = table_counts(committing_sessions)
+        response = await upload_file(
+            api,
+            auditor,
+            filename="x.xlsx",
+            content=b"PK\x03\x04 not a zip",
+            scheme=canonical.Scheme.smeta,
+            subject=facility,
+        )
+        assert response.status_code == 422
+        assert table_counts(committing_sessions) == before
+
+    async def test_over_the_size_limit_is_a_413(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member, settings: Any
+    ) -> None:
+        facility = make_facility(committing_sessions)
+        content = b"x" * (settings.assessment_max_bytes + 1)
+        response = await upload_file(
+            api, auditor, filename="big.csv", content=content, scheme=canonical.Scheme.slcp, subject=facility
+        )
+        assert response.status_code == 413
+        assert response.json()["status"] == 413
+
+    async def test_unknown_subject_is_a_404(self, api: httpx.AsyncClient, auditor: Member) -> None:
+        response = await upload_sample(api, auditor, "slcp.csv", "LL-0000-0000-0")
+        assert response.status_code == 404
+
+    async def test_a_recruiter_scheme_needs_a_recruiter(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member
+    ) -> None:
+        response = await upload_sample(api, auditor, "recruiter_ddq.csv", make_facility(committing_sessions))
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["location"] == ["body", "subject"]
+
+    async def test_brands_do_not_upload(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]
+    ) -> None:
+        brand = await member(api, committing_sessions, OrganizationKind.brand)
+        response = await upload_sample(api, brand, "slcp.csv", make_facility(committing_sessions))
+        assert response.status_code == 403
+
+
+class TestIdempotencyAndSupersede:
+    async def test_the_same_file_twice_is_one_assessment(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member
+    ) -> None:
+        facility = make_facility(committing_sessions)
+        first = await upload_sample(api, auditor, "smeta.xlsx", facility)
+        before = table_counts(committing_sessions)
+        second = await upload_sample(api, auditor, "smeta.xlsx", facility)
+        assert (first.status_code, second.status_code) == (201, 200)
+        assert second.json()["id"] == first.json()["id"]
+        assert table_counts(committing_sessions) == before
+
+    async def test_a_new_verification_supersedes_and_keeps_history(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member
+    ) -> None:
+        facility = make_facility(committing_sessions)
+        reverified = (SAMPLES / "slcp.csv").read_text(encoding="utf-8")
+        text = reverified.replace("status,VRF", "status,VRC")  # verification complete, then finalised
+        first = await upload_file(
+            api, auditor, filename="slcp.csv", content=text.encode(), scheme=canonical.Scheme.slcp, subject=facility
+        )
+        second = await upload_file(
+            api,
+            auditor,
+            filename="slcp.csv",
+            content=reverified.encode(),
+            scheme=canonical.Scheme.slcp,
+            subject=facility,
+        )
+        assert (first.status_code, second.status_code) == (201, 201), second.text
+        old, new = first.json()["id"], second.json()["id"]
+        assert second.json()["supersedes"] == old
+        listed = await api.get(BASE, params={"subject": facility}, headers=auditor.headers)
+        assert [a["id"] for a in listed.json()["items"]] == [new]
+        history = await api.get(BASE, params={"subject": facility, "include_superseded": True}, headers=auditor.headers)
+        assert [a["id"] for a in history.json()["items"]] == [old, new]
+        kept = await api.get(f"{BASE}/{old}", headers=auditor.headers)
+        assert kept.json()["superseded_by"] == new
