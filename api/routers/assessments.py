@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import SessionDep, SettingsDep, principal_with
 from api.problems import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, Problem, problem_response
@@ -126,19 +127,25 @@ def _form_text(form: Any, name: str) -> str:
 
 
 async def _multipart_upload(request: Request, limits: ReadLimits) -> tuple[upload.UploadSource, AssessmentJsonUpload]:
-    async with request.form(max_files=1, max_fields=10) as form:  # closes the spooled file
-        file = form.get("file")
+    try:
+        parsed_form = await request.form(max_files=1, max_fields=10)
+    except StarletteHTTPException as exc:  # Starlette's answer to a malformed multipart body
+        raise _invalid(("body",), str(exc.detail)) from exc
+    try:
+        file = parsed_form.get("file")
         if not isinstance(file, UploadFile):
             raise _invalid(("body", "file"), "a file is required")
         file_format = detect_format(file.filename or "")
         if file_format is None:
             raise _invalid(("body", "file"), "name the file .csv, .xlsx or .json")
         raw = await file.read(limits.max_bytes + 1)
-        scheme = _form_text(form, "scheme")
+        scheme = _form_text(parsed_form, "scheme")
         if scheme not in _SCHEMES:
             raise _invalid(("body", "scheme"), f"one of {', '.join(_SCHEMES)}")
-        pooled = str(form.get("pooled_signal", "true")).lower() not in ("false", "0", "no")
-        subject = _form_text(form, "subject")
+        pooled = str(parsed_form.get("pooled_signal", "true")).lower() not in ("false", "0", "no")
+        subject = _form_text(parsed_form, "subject")
+    finally:
+        await parsed_form.close()  # the spooled file
     meta = AssessmentJsonUpload(scheme=Scheme(scheme), subject=subject, pooled_signal=pooled, document={})
     return upload.UploadSource(file_format=file_format, raw=raw), meta
 
