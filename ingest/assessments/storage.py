@@ -16,6 +16,7 @@ from core.clock import utcnow
 from graph import public_ids
 from ingest import canonical
 from ingest.assessments.models import Assessment, CorrectiveAction, CorrectiveActionEvent, Finding
+from ingest.errors import ProblemList
 
 #: Public ids of assessments: ``LA-XXXX-XXXX-C`` (same alphabet and check character as facilities).
 ASSESSMENT_PREFIX = "LA"
@@ -40,6 +41,34 @@ class Provenance:
     source_sha256: str
     source_format: str
     pooled_signal: bool = True
+
+
+#: Widths of the bounded text columns, by canonical field (PostgreSQL refuses longer values).
+_HEADER_WIDTHS = {"scheme_version": 32, "mapping_version": 32, "status": 32, "terms": 200}
+_ASSESSOR_WIDTHS = {"organisation": 300, "identifier": 100, "lead": 200}
+_FINDING_WIDTHS = {"ref": 100, "source_id": 100, "section": 200, "scheme_severity": 32}
+_ACTION_WIDTHS = {"finding_ref": 100, "owner": 200}
+
+
+def _too_long(problems: ProblemList, value: object, width: int, *, table: str, row: int | None, field: str) -> None:
+    if isinstance(value, str) and len(value) > width:
+        problems.add(f"longer than {width} characters", table=table, row=row, column=field, field=field)
+
+
+def check_widths(parsed: canonical.Assessment) -> None:
+    """Raise ``FormatError`` naming every value too long for its column (rows are 1-based positions)."""
+    problems = ProblemList()
+    for name, width in _HEADER_WIDTHS.items():
+        _too_long(problems, getattr(parsed, name), width, table="assessment", row=None, field=name)
+    for name, width in _ASSESSOR_WIDTHS.items():
+        _too_long(problems, getattr(parsed.assessor, name), width, table="assessment", row=None, field=name)
+    for row, finding in enumerate(parsed.findings, start=1):
+        for name, width in _FINDING_WIDTHS.items():
+            _too_long(problems, getattr(finding, name), width, table="findings", row=row, field=name)
+    for row, action in enumerate(parsed.corrective_actions, start=1):
+        for name, width in _ACTION_WIDTHS.items():
+            _too_long(problems, getattr(action, name), width, table="corrective_actions", row=row, field=name)
+    problems.raise_if_any("The assessment cannot be stored")
 
 
 def new_assessment_public_id(session: Session) -> str:
@@ -97,6 +126,7 @@ def store(
     session: Session, parsed: canonical.Assessment, *, subject: StoredSubject, provenance: Provenance
 ) -> Assessment:
     """Insert one assessment with its findings and corrective actions; flush, never commit."""
+    check_widths(parsed)
     findings = [_finding(i, f) for i, f in enumerate(parsed.findings, start=1)]
     actions = [
         _action(i, a, _finding_for(findings, a.finding_ref)) for i, a in enumerate(parsed.corrective_actions, start=1)

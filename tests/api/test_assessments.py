@@ -176,6 +176,23 @@ class TestBadFiles:
         assert response.status_code == 413
         assert response.json()["status"] == 413
 
+    async def test_a_value_too_long_for_its_column_is_a_422_on_every_dialect(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member
+    ) -> None:
+        document = json.loads((SAMPLES / "smeta.json").read_bytes())
+        long_ref = "NC-" + "9" * 150
+        old_ref = document["non_compliances"][0]["nc_ref"]
+        document["non_compliances"][0]["nc_ref"] = long_ref
+        for action in document["corrective_actions"]:
+            if action["nc_ref"] == old_ref:
+                action["nc_ref"] = long_ref
+        body = {"scheme": "smeta", "subject": make_facility(committing_sessions), "document": document}
+        before = table_counts(committing_sessions)
+        response = await api.post(BASE, json=body, headers=auditor.headers)
+        assert response.status_code == 422, response.text
+        assert ["findings", 1, "source_id"] in [e["location"] for e in response.json()["errors"]]
+        assert table_counts(committing_sessions) == before
+
     async def test_unknown_subject_is_a_404(self, api: httpx.AsyncClient, auditor: Member) -> None:
         response = await upload_sample(api, auditor, "slcp.csv", "LL-0000-0000-0")
         assert response.status_code == 404
