@@ -49,7 +49,7 @@ def test_uploads_once_and_reports_errors(fresh_db_url: str) -> None:
         assert printed["id"].startswith("LA-")
         again = json.loads(run(fresh_db_url, *args, "--org", auditor_id).stdout)
         assert (again["created"], again["id"]) == (False, printed["id"])
-        bad = Path(str(SAMPLES / "slcp.csv"))
+        bad = SAMPLES / "slcp.csv"  # an SLCP file named as SMETA
         wrong = run(
             fresh_db_url, "assessment", str(bad), "--scheme", "smeta", "--facility", facility, "--org", auditor_id
         )
