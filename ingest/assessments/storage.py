@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
+from core.ids import uuid7
 from graph import public_ids
 from ingest import canonical
 from ingest.assessments.models import Assessment, CorrectiveAction, CorrectiveActionEvent, Finding
@@ -79,47 +81,75 @@ def new_assessment_public_id(session: Session) -> str:
     raise RuntimeError("could not draw a free assessment public id")  # 40 random bits: never in practice
 
 
-def _finding(position: int, finding: canonical.Finding) -> Finding:
-    return Finding(
-        position=position,
-        ref=finding.ref,
-        source_id=finding.source_id,
-        topic=finding.topic,
-        section=finding.section,
-        question=finding.question,
-        answer=finding.answer,
-        verified=finding.verified,
-        corrected_value=finding.corrected_value,
-        legal_non_compliance=finding.legal_non_compliance,
-        scheme_severity=finding.scheme_severity,
-        severity=finding.severity,
-        ilo_indicators=sorted(i.value for i in finding.ilo_indicators),
-        evidence_note=finding.evidence_note,
-    )
+def _finding_row(assessment_id: uuid.UUID, position: int, finding: canonical.Finding) -> dict[str, Any]:
+    return {
+        "id": uuid7(),
+        "assessment_id": assessment_id,
+        "position": position,
+        "ref": finding.ref,
+        "source_id": finding.source_id,
+        "topic": finding.topic,
+        "section": finding.section,
+        "question": finding.question,
+        "answer": finding.answer,
+        "verified": finding.verified,
+        "corrected_value": finding.corrected_value,
+        "legal_non_compliance": finding.legal_non_compliance,
+        "scheme_severity": finding.scheme_severity,
+        "severity": finding.severity,
+        "ilo_indicators": sorted(i.value for i in finding.ilo_indicators),
+        "evidence_note": finding.evidence_note,
+    }
 
 
-def _action(position: int, action: canonical.CorrectiveAction, finding: Finding | None) -> CorrectiveAction:
-    now = utcnow()
-    return CorrectiveAction(
-        position=position,
-        finding=finding,
-        finding_ref=action.finding_ref,
-        action=action.action,
-        owner=action.owner,
-        due_date=action.due_date,
-        root_cause=action.root_cause,
-        status=action.status,
-        updated_at=now,
-        events=[CorrectiveActionEvent(status=action.status, note="as uploaded", occurred_at=now)],
-    )
+def _action_row(
+    assessment_id: uuid.UUID, position: int, action: canonical.CorrectiveAction, finding_id: uuid.UUID | None
+) -> dict[str, Any]:
+    return {
+        "id": uuid7(),
+        "assessment_id": assessment_id,
+        "finding_id": finding_id,
+        "position": position,
+        "finding_ref": action.finding_ref,
+        "action": action.action,
+        "owner": action.owner,
+        "due_date": action.due_date,
+        "root_cause": action.root_cause,
+        "status": action.status,
+        "updated_at": utcnow(),
+    }
 
 
-def _finding_for(findings: list[Finding], ref: str | None) -> Finding | None:
+class _FindingIndex:
     """The finding an action answers: by the row id it names (SMETA nc_ref), else by question ref."""
-    if ref is None:
-        return None
-    by_source = next((f for f in findings if f.source_id == ref), None)
-    return by_source or next((f for f in findings if f.ref == ref), None)
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self._by_source = {r["source_id"]: r["id"] for r in reversed(rows) if r["source_id"] is not None}
+        self._by_ref = {r["ref"]: r["id"] for r in reversed(rows)}  # reversed: the first of equal refs wins
+
+    def get(self, ref: str | None) -> uuid.UUID | None:
+        if ref is None:
+            return None
+        return self._by_source.get(ref) or self._by_ref.get(ref)
+
+
+def _insert_children(session: Session, assessment_id: uuid.UUID, parsed: canonical.Assessment) -> None:
+    # Bulk INSERTs of plain rows: a 1,000-finding SMETA audit is thousands of rows, and building
+    # an ORM object (and its unit-of-work bookkeeping) per row cost most of the upload time.
+    findings = [_finding_row(assessment_id, i, f) for i, f in enumerate(parsed.findings, start=1)]
+    index = _FindingIndex(findings)
+    actions = [
+        _action_row(assessment_id, i, a, index.get(a.finding_ref))
+        for i, a in enumerate(parsed.corrective_actions, start=1)
+    ]
+    events = [
+        {"id": uuid7(), "corrective_action_id": a["id"], "status": a["status"], "note": "as uploaded"}
+        | {"occurred_at": a["updated_at"]}
+        for a in actions
+    ]
+    for model, rows in ((Finding, findings), (CorrectiveAction, actions), (CorrectiveActionEvent, events)):
+        if rows:
+            session.execute(sa.insert(model), rows)
 
 
 def store(
@@ -127,10 +157,6 @@ def store(
 ) -> Assessment:
     """Insert one assessment with its findings and corrective actions; flush, never commit."""
     check_widths(parsed)
-    findings = [_finding(i, f) for i, f in enumerate(parsed.findings, start=1)]
-    actions = [
-        _action(i, a, _finding_for(findings, a.finding_ref)) for i, a in enumerate(parsed.corrective_actions, start=1)
-    ]
     assessment = Assessment(
         public_id=new_assessment_public_id(session),
         scheme=parsed.scheme,
@@ -157,9 +183,9 @@ def store(
         attributes=dict(parsed.attributes),
         uploaded_by_organization_id=provenance.uploaded_by,
         created_at=utcnow(),
-        findings=findings,
-        corrective_actions=actions,
     )
     session.add(assessment)
     session.flush()
+    _insert_children(session, assessment.id, parsed)
+    session.expire(assessment, ["findings", "corrective_actions"])  # loaded from the rows on first use
     return assessment
