@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -250,3 +251,49 @@ class TestIdempotencyAndSupersede:
         assert [a["id"] for a in history.json()["items"]] == [old, new]
         kept = await api.get(f"{BASE}/{old}", headers=auditor.headers)
         assert kept.json()["superseded_by"] == new
+
+
+class TestListFilters:
+    async def test_filters_and_pages_agree_with_the_parsed_files(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], auditor: Member
+    ) -> None:
+        facility = make_facility(committing_sessions)
+        names = ["smeta.json", "better_work.csv", "slcp.csv"]
+        ids = {}
+        for name in names:
+            response = await upload_sample(api, auditor, name, facility)
+            assert response.status_code == 201, response.text
+            ids[name] = response.json()["id"]
+        parsed = {name: parsed_sample(name) for name in names}
+
+        async def listed(**params: object) -> set[str]:
+            response = await api.get(BASE, params={"subject": facility, **params}, headers=auditor.headers)
+            assert response.status_code == 200, response.text
+            return {a["id"] for a in response.json()["items"]}
+
+        assert await listed(scheme="smeta") == {ids["smeta.json"]}
+        for modality in canonical.Modality:
+            expected = {ids[n] for n in names if parsed[n].modality is modality}
+            assert await listed(modality=modality.value) == expected
+        for topic in canonical.Topic:
+            expected = {ids[n] for n in names if any(f.topic is topic for f in parsed[n].findings)}
+            assert await listed(topic=topic.value) == expected, topic
+        for severity in canonical.Severity:
+            expected = {ids[n] for n in names if any(f.severity.rank >= severity.rank for f in parsed[n].findings)}
+            assert await listed(severity=severity.value) == expected, severity
+        latest_end = max(p.period.end_date for p in parsed.values())
+        assert await listed(period_from=(latest_end + timedelta(days=1)).isoformat()) == set()
+        assert await listed(period_to=latest_end.isoformat()) == set(ids.values())
+        first = (await api.get(BASE, params={"subject": facility, "limit": 2}, headers=auditor.headers)).json()
+        assert len(first["items"]) == 2
+        rest = await api.get(
+            BASE, params={"subject": facility, "limit": 2, "cursor": first["next_cursor"]}, headers=auditor.headers
+        )
+        assert rest.json()["next_cursor"] is None
+        assert {a["id"] for a in first["items"] + rest.json()["items"]} == set(ids.values())
+        counts = (await api.get(f"{BASE}/count", params={"subject": facility}, headers=auditor.headers)).json()
+        assert counts == {
+            "assessments": 3,
+            "findings": sum(len(p.findings) for p in parsed.values()),
+            "corrective_actions": sum(len(p.corrective_actions) for p in parsed.values()),
+        }
