@@ -266,7 +266,7 @@ class TestListFilters:
             ids[name] = response.json()["id"]
         parsed = {name: parsed_sample(name) for name in names}
 
-        async def listed(**params: object) -> set[str]:
+        async def listed(**params: str) -> set[str]:
             response = await api.get(BASE, params={"subject": facility, **params}, headers=auditor.headers)
             assert response.status_code == 200, response.text
             return {a["id"] for a in response.json()["items"]}
