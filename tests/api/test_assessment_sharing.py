@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import transaction
 from core.principal import OrganizationKind
 from policies.models import AuditEvent, SharingGrant
-from tests.api.assessment_support import BASE, Member, make_facility, member, upload_sample
+from tests.api.assessment_support import BASE, Member, make_facility, make_recruiter, member, upload_sample
 
 pytestmark = pytest.mark.anyio
 
@@ -201,3 +201,45 @@ class TestCorrectiveActions:
         assert sorted(a["finding_ref"] for a in mine) == ["NC-2", "NC-3", "NC-5"]  # the sample's dates are past
         theirs = await api.get("/v1/corrective-actions/overdue", params={"limit": 200}, headers=cast.stranger.headers)
         assert all(a["assessment"] != cast.assessment for a in theirs.json()["items"])
+
+
+class TestNotVisibleIsNotFound:
+    async def test_strangers_cannot_revoke_and_ctip_cannot_see_sites(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], cast: Cast
+    ) -> None:
+        granted = await api.post(
+            f"{BASE}/{cast.assessment}/grants",
+            json={"grantee_organization_id": str(cast.brand.id)},
+            headers=cast.owner.headers,
+        )
+        grant_url = f"{BASE}/{cast.assessment}/grants/{granted.json()['id']}"
+        assert (await api.delete(grant_url, headers=cast.stranger.headers)).status_code == 404
+        assert await status_of(api, cast.brand, cast.assessment) == 200
+        ctip = await member(api, committing_sessions, OrganizationKind.ctip)
+        url = f"/v1/facilities/{cast.facility}/assessment-grants"
+        assert (await api.get(url, headers=ctip.headers)).status_code == 404
+        assert (await api.get(f"{BASE}/{cast.assessment}", headers=ctip.headers)).status_code == 404
+        missing = f"{BASE}/{cast.assessment}/grants/00000000-0000-7000-8000-000000000000"
+        assert (await api.delete(missing, headers=cast.owner.headers)).status_code == 404
+
+
+class TestRecruiterGrants:
+    async def test_the_recruiter_organisation_shares_all_its_assessments(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session], cast: Cast
+    ) -> None:
+        agency = await member(api, committing_sessions, OrganizationKind.recruiter)
+        recruiter = make_recruiter(committing_sessions, owner=agency.id)
+        uploaded = await upload_sample(api, cast.auditor, "recruiter_ddq.json", recruiter)
+        assert uploaded.status_code == 201, uploaded.text
+        assessment = uploaded.json()["id"]
+        assert await status_of(api, agency, assessment) == 200  # the owner reads its subject's assessments
+        assert await status_of(api, cast.brand, assessment) == 404
+        url = f"/v1/recruiters/{recruiter}/assessment-grants"
+        body = {"grantee_organization_id": str(cast.brand.id)}
+        assert (await api.post(url, json=body, headers=cast.auditor.headers)).status_code == 403
+        granted = await api.post(url, json=body, headers=agency.headers)
+        assert granted.status_code == 201
+        assert await status_of(api, cast.brand, assessment) == 200
+        assert [g["id"] for g in (await api.get(url, headers=agency.headers)).json()] == [granted.json()["id"]]
+        await api.delete(f"{url}/{granted.json()['id']}", headers=agency.headers)
+        assert await status_of(api, cast.brand, assessment) == 404
