@@ -18,6 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -145,7 +146,16 @@ def upload_assessment(
         source_format=source.file_format,
         pooled_signal=pooled_signal,
     )
-    stored = storage.store(session, parsed, subject=subject, provenance=provenance)
+    try:
+        # A savepoint: the same file uploaded twice at once makes one of the two inserts hit the
+        # (subject, sha256) unique constraint; that upload then returns the other's assessment.
+        with session.begin_nested():
+            stored = storage.store(session, parsed, subject=subject, provenance=provenance)
+    except IntegrityError:
+        existing = repository.by_source(session, subject_id=subject.id, source_sha256=digest)
+        if existing is None:
+            raise
+        return UploadOutcome(existing, created=False)
     if previous is not None:
         stored.supersedes_id = previous.id
         previous.superseded_by_id = stored.id

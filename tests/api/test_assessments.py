@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -11,10 +12,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.principal import OrganizationKind
+from core.db import transaction
+from core.principal import OrganizationKind, Principal
 from ingest import canonical
+from ingest.assessments import upload
 from ingest.assessments.models import Assessment, CorrectiveAction, Finding
 from ingest.formats import detect_format, parse_assessment
+from ingest.tabular import ReadLimits
+from policies import service as policies_service
 from tests.api.assessment_support import (
     BASE,
     SAMPLES,
@@ -297,3 +302,39 @@ class TestListFilters:
             "findings": sum(len(p.findings) for p in parsed.values()),
             "corrective_actions": sum(len(p.corrective_actions) for p in parsed.values()),
         }
+
+
+class TestConcurrentUploads:
+    def test_the_same_file_twice_at_once_is_one_assessment(
+        self, dialect: str, committing_sessions: sessionmaker[Session]
+    ) -> None:
+        if dialect == "sqlite":
+            pytest.skip("SQLite serialises writers: two uploads never overlap")
+        with transaction(committing_sessions) as s:
+            org = policies_service.create_organization(s, None, kind=OrganizationKind.auditor, display_name="Race")
+            principal = Principal(org.id, OrganizationKind.auditor, "race", frozenset(), "race")
+        facility = make_facility(committing_sessions)
+        raw = (SAMPLES / "smeta.json").read_bytes()
+        barrier = threading.Barrier(2)
+        outcomes: list[tuple[str, bool]] = []
+
+        def upload_once() -> None:
+            with transaction(committing_sessions) as s:
+                barrier.wait()
+                outcome = upload.upload_assessment(
+                    s,
+                    principal,
+                    source=upload.UploadSource(file_format="json", raw=raw),
+                    scheme=canonical.Scheme.smeta,
+                    subject_public_id=facility,
+                    limits=ReadLimits(),
+                )
+                outcomes.append((outcome.assessment.public_id, outcome.created))
+
+        threads = [threading.Thread(target=upload_once) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(created for _, created in outcomes) == [False, True]
+        assert len({public_id for public_id, _ in outcomes}) == 1
