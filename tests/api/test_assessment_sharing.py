@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import transaction
 from core.principal import OrganizationKind
 from policies.models import AuditEvent, SharingGrant
-from tests.api.assessment_support import BASE, Member, make_facility, make_recruiter, member, upload_sample
+from tests.api.assessment_support import BASE, SAMPLES, Member, make_facility, make_recruiter, member, upload_sample
 
 pytestmark = pytest.mark.anyio
 
@@ -243,3 +244,20 @@ class TestRecruiterGrants:
         assert [g["id"] for g in (await api.get(url, headers=agency.headers)).json()] == [granted.json()["id"]]
         await api.delete(f"{url}/{granted.json()['id']}", headers=agency.headers)
         assert await status_of(api, cast.brand, assessment) == 404
+
+
+class TestSupersedeKeepsSharing:
+    async def test_grants_in_force_carry_over_to_the_new_verification(self, api: httpx.AsyncClient, cast: Cast) -> None:
+        await api.post(
+            f"{BASE}/{cast.assessment}/grants",
+            json={"grantee_organization_id": str(cast.brand.id)},
+            headers=cast.owner.headers,
+        )
+        document = json.loads((SAMPLES / "smeta.json").read_bytes())
+        document["assessment"]["status"] = "draft" if document["assessment"]["status"] == "final" else "final"
+        body = {"scheme": "smeta", "subject": cast.facility, "document": document}
+        newer = await api.post(BASE, json=body, headers=cast.auditor.headers)
+        assert newer.status_code == 201, newer.text
+        assert newer.json()["supersedes"] == cast.assessment
+        assert await status_of(api, cast.brand, newer.json()["id"]) == 200
+        assert await status_of(api, cast.stranger, newer.json()["id"]) == 404
