@@ -12,6 +12,7 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 
 import graph.models  # noqa: F401  (registers the tables on Base.metadata)
+import ingest.assessments.models  # noqa: F401
 import policies.models  # noqa: F401
 import risk.reference.models  # noqa: F401
 from core.db import Base, create_engine

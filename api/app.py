@@ -11,7 +11,11 @@ from api import errors
 from api.middleware import RequestIdMiddleware
 from api.oauth import router as oauth_router
 from api.routers import (
+    access_requests,
+    assessment_grants,
+    assessments,
     audit_events,
+    corrective_actions,
     corridors,
     facilities,
     facility_claims,
@@ -67,5 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(corridors.router)
     v1.include_router(relationships.router)
     v1.include_router(graph_queries.router)
+    v1.include_router(assessments.router)
+    v1.include_router(assessment_grants.router)
+    v1.include_router(access_requests.router)
+    v1.include_router(corrective_actions.router)
     app.include_router(v1)
     return app

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     )
     access_token_ttl_seconds: int = Field(600, ge=1, le=86_400)
     clock_skew_seconds: int = Field(30, ge=0, le=300, description="Leeway for exp/nbf/iat between servers.")
+    assessment_max_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Largest assessment upload (bytes).")
+    assessment_max_rows: int = Field(50_000, ge=1, description="Most data rows in one assessment upload.")
 
     @field_validator("issuer")
     @classmethod

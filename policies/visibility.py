@@ -198,3 +198,65 @@ def sharer_names_visible(*, disclose_sourcing: bool) -> bool:
     """May another member learn that this brand sources from a site they share? Only when the
     brand consented (``organizations.disclose_sourcing``); otherwise it is counted, never named."""
     return disclose_sourcing
+
+
+#: ``SharingGrant.subject_kind`` of a grant on one assessment; a grant on a whole subject's
+#: assessments uses the subject's kind (``facility`` or ``recruiter``).
+ASSESSMENT_GRANT = "assessment"
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentReadScope:
+    """Assessments a principal may read, as of ``now``: those its organisation uploaded or ran,
+    those of the facilities and recruiters it owns, those granted to it (one assessment, or all
+    of one subject's) by a grant neither revoked nor expired at ``now``; all for platform operators.
+    Findings and corrective actions follow their assessment."""
+
+    organization_id: uuid.UUID
+    all_assessments: bool
+    now: datetime
+
+
+def assessment_read_scope(principal: Principal, *, now: datetime) -> AssessmentReadScope:
+    """Which assessments may this principal read at ``now``?"""
+    return AssessmentReadScope(principal.organization_id, is_platform_operator(principal), now)
+
+
+def granted_subject_ids(scope: AssessmentReadScope, subject_kind: str) -> sa.Select[uuid.UUID]:
+    """Ids of the subjects of ``subject_kind`` granted to the scope's organisation, in force at its ``now``."""
+    in_force = active_grants(grantee_organization_id=scope.organization_id, subject_kind=subject_kind, now=scope.now)
+    return sa.select(SharingGrant.subject_id).where(in_force)
+
+
+def may_upload_assessment(principal: Principal, *, subject_owner_id: uuid.UUID | None) -> bool:
+    """May this principal upload an assessment of a subject? Auditor organisations (for any
+    subject: they run the assessments), the subject's owner (its own self-assessments and the
+    reports it received), and platform operators (migrations of legacy data). Brands and CTIP
+    organisations receive assessments by grant; they do not upload them."""
+    return (
+        principal.organization_kind is OrganizationKind.auditor
+        or (subject_owner_id is not None and principal.organization_id == subject_owner_id)
+        or is_platform_operator(principal)
+    )
+
+
+def may_share_assessment(principal: Principal, *, subject_owner_id: uuid.UUID | None, uploaded_by: uuid.UUID) -> bool:
+    """May this principal grant, list and revoke read access to one assessment? The subject's
+    owner; for an unclaimed subject, the organisation that uploaded it (under its declared terms)."""
+    if subject_owner_id is not None:
+        return principal.organization_id == subject_owner_id
+    return principal.organization_id == uploaded_by
+
+
+def may_share_subject_assessments(principal: Principal, *, subject_owner_id: uuid.UUID | None) -> bool:
+    """May this principal grant access to every assessment of a facility or recruiter, present and
+    future? Only its owner: an auditor speaks for the assessments it uploaded, not for the site."""
+    return subject_owner_id is not None and principal.organization_id == subject_owner_id
+
+
+def may_update_corrective_action(
+    principal: Principal, *, subject_owner_id: uuid.UUID | None, assessor_ids: set[uuid.UUID]
+) -> bool:
+    """May this principal change a corrective action's status? The subject's owner (it does the
+    work) or the assessor organisation (it verifies the follow-up)."""
+    return principal.organization_id == subject_owner_id or principal.organization_id in assessor_ids

@@ -43,6 +43,17 @@ GRAMMAR_BEYOND_OPENAPI = {
     "PATCH /v1/relationships/{relationship_id}",
     "POST /v1/relationships/{relationship_id}/end",
     "GET /v1/graph/path",
+    # Assessments: an uploaded file's content (docs/formats), one of assessment/subject, a grantee
+    # that exists and an expiry in the future, opaque cursors: tests/api/test_assessments.py and
+    # test_assessment_sharing.py cover those 422s.
+    "POST /v1/assessments",
+    "GET /v1/assessments",
+    "POST /v1/assessments/{assessment_id}/grants",
+    "POST /v1/facilities/{facility_id}/assessment-grants",
+    "POST /v1/recruiters/{recruiter_id}/assessment-grants",
+    "POST /v1/access-requests",
+    "POST /v1/access-requests/{request_id}/decision",
+    "GET /v1/corrective-actions/overdue",
 }
 
 

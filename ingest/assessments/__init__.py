@@ -1,0 +1,1 @@
+"""Stored assessments: the canonical assessment as rows, its upload, sharing and reads."""
