@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from cli.demo_network import BRAND_ORDER, load_demo_network
 from cli.demo_recruiters import DemoRecruiters, load_demo_recruiters
 from cli.demo_sites import load_sites
 from core.principal import OrganizationKind, Principal
-from graph.models import Facility
+from graph.models import Facility, Relationship
 from policies import service as policies_service
 from policies.models import OAuthClient, Organization
 from policies.scopes import ALL_SCOPES, ApiScope
@@ -99,6 +100,8 @@ class DemoData:
     sites: dict[str, Facility]
     #: Demo recruiters, their corridors and sub-agent pairs (see cli/demo_recruiters.py).
     recruiters: DemoRecruiters
+    #: The brands' links: sourcing down to tier 4, supply chains, recruitment chains.
+    links: list[Relationship]
 
 
 def _acting_as(org: Organization, client: DemoClient) -> Principal:
@@ -124,4 +127,6 @@ def load_demo(session: Session) -> DemoData:
     sites = load_sites(session, brands=brands)
     # The first brand's compliance team registers the agencies its suppliers hire through.
     recruiters = load_demo_recruiters(session, brands["atlas"])
-    return DemoData(clients=clients, sites=sites, recruiters=recruiters)
+    ordered = [brands[key] for key in BRAND_ORDER]
+    links = load_demo_network(session, brands=ordered, sites=sites, recruiters=recruiters)
+    return DemoData(clients=clients, sites=sites, recruiters=recruiters, links=links)

@@ -112,7 +112,7 @@ def demo() -> None:
     clients = data.clients
     typer.echo(
         f"Demo network: {len(data.sites)} sites, {len(data.recruiters.recruiters)} recruiters"
-        f" on {len(data.recruiters.corridors)} corridors"
+        f" on {len(data.recruiters.corridors)} corridors, {len(data.links)} links"
     )
     typer.echo("Demo clients (secrets are re-issued on every `loomline demo`):")
     for c in clients:

@@ -19,7 +19,7 @@ from cli.demo_sites import DEMO_SITES
 from cli.main import app
 from core.db import Base, create_engine
 from core.settings import get_settings
-from graph.models import Corridor, Facility, FacilityContribution, Recruiter
+from graph.models import Corridor, Facility, FacilityContribution, Recruiter, Relationship
 from policies.models import AuditEvent, OAuthClient, Organization, SigningKey
 from policies.secrets import secret_matches
 from tests.conftest import TEST_ISSUER, make_settings, migrate
@@ -219,7 +219,7 @@ def stored_hash(engine: Engine, client_id: str) -> str:
 class TestDemo:
     def test_loading_twice_adds_nothing_and_reissues_secrets(self, loomline: Loomline, db: Engine) -> None:
         first = run_demo(loomline)
-        models = (Organization, OAuthClient, Facility, FacilityContribution, Recruiter, Corridor)
+        models = (Organization, OAuthClient, Facility, FacilityContribution, Recruiter, Corridor, Relationship)
         counts = tuple(count(db, m) for m in models)
         second = run_demo(loomline)
 
@@ -238,6 +238,9 @@ class TestDemo:
 
         assert f"Demo network: {len(DEMO_SITES)} sites, {len(DEMO_RECRUITERS)} recruiters" in run.output
         assert count(db, Recruiter) == len(DEMO_RECRUITERS)
+        links = count(db, Relationship)
+        assert links > 20
+        assert f"corridors, {links} links" in run.output
         # Every other brand's spelling attached to the first brand's site: no duplicate sites.
         assert count(db, Facility) == len(DEMO_SITES)
         with db.connect() as conn:
