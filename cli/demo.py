@@ -9,11 +9,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from cli.demo_assessments import DemoActors, load_demo_assessments
 from cli.demo_network import BRAND_ORDER, load_demo_network
 from cli.demo_recruiters import DemoRecruiters, load_demo_recruiters
 from cli.demo_sites import load_sites
 from core.principal import OrganizationKind, Principal
 from graph.models import Facility, Relationship
+from ingest.assessments.models import Assessment
 from policies import service as policies_service
 from policies.models import OAuthClient, Organization
 from policies.scopes import ALL_SCOPES, ApiScope
@@ -102,6 +104,8 @@ class DemoData:
     recruiters: DemoRecruiters
     #: The brands' links: sourcing down to tier 4, supply chains, recruitment chains.
     links: list[Relationship]
+    #: One assessment of every scheme, by key (see cli/demo_assessments.py).
+    assessments: dict[str, Assessment]
 
 
 def _acting_as(org: Organization, client: DemoClient) -> Principal:
@@ -118,15 +122,25 @@ def _acting_as(org: Organization, client: DemoClient) -> Principal:
 def load_demo(session: Session) -> DemoData:
     clients: list[DemoClient] = []
     brands: dict[str, Principal] = {}
+    others: dict[OrganizationKind, Principal] = {}
     for kind, name, country in DEMO_ORGANIZATIONS:
         org = _organization(session, kind, name, country)
         client = _client(session, org)
         clients.append(client)
         if name in BRAND_KEYS:
             brands[BRAND_KEYS[name]] = _acting_as(org, client)
+        else:
+            others[kind] = _acting_as(org, client)
     sites = load_sites(session, brands=brands)
     # The first brand's compliance team registers the agencies its suppliers hire through.
     recruiters = load_demo_recruiters(session, brands["atlas"])
     ordered = [brands[key] for key in BRAND_ORDER]
     links = load_demo_network(session, brands=ordered, sites=sites, recruiters=recruiters)
-    return DemoData(clients=clients, sites=sites, recruiters=recruiters, links=links)
+    actors = DemoActors(
+        auditor=others[OrganizationKind.auditor],
+        supplier=others[OrganizationKind.supplier],
+        operator=others[OrganizationKind.platform],
+        brands=brands,
+    )
+    assessments = load_demo_assessments(session, actors, sites=sites, recruiters=recruiters.recruiters)
+    return DemoData(clients=clients, sites=sites, recruiters=recruiters, links=links, assessments=assessments)

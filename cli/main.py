@@ -112,7 +112,8 @@ def demo() -> None:
     clients = data.clients
     typer.echo(
         f"Demo network: {len(data.sites)} sites, {len(data.recruiters.recruiters)} recruiters"
-        f" on {len(data.recruiters.corridors)} corridors, {len(data.links)} links"
+        f" on {len(data.recruiters.corridors)} corridors, {len(data.links)} links,"
+        f" {len(data.assessments)} assessments"
     )
     typer.echo("Demo clients (secrets are re-issued on every `loomline demo`):")
     for c in clients:

@@ -14,13 +14,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner, Result
 
+from cli.demo_assessments import DEMO_UPLOADS
 from cli.demo_recruiters import DEMO_RECRUITERS
 from cli.demo_sites import DEMO_SITES
 from cli.main import app
 from core.db import Base, create_engine
 from core.settings import get_settings
 from graph.models import Corridor, Facility, FacilityContribution, Recruiter, Relationship
-from policies.models import AuditEvent, OAuthClient, Organization, SigningKey
+from ingest.assessments.models import AccessRequest, Assessment
+from ingest.canonical import Scheme
+from policies.models import AuditEvent, OAuthClient, Organization, SharingGrant, SigningKey
 from policies.secrets import secret_matches
 from tests.conftest import TEST_ISSUER, make_settings, migrate
 
@@ -219,7 +222,10 @@ def stored_hash(engine: Engine, client_id: str) -> str:
 class TestDemo:
     def test_loading_twice_adds_nothing_and_reissues_secrets(self, loomline: Loomline, db: Engine) -> None:
         first = run_demo(loomline)
-        models = (Organization, OAuthClient, Facility, FacilityContribution, Recruiter, Corridor, Relationship)
+        models = (
+            Organization, OAuthClient, Facility, FacilityContribution, Recruiter, Corridor, Relationship,
+            Assessment, SharingGrant, AccessRequest,
+        )  # fmt: skip
         counts = tuple(count(db, m) for m in models)
         second = run_demo(loomline)
 
@@ -251,6 +257,25 @@ class TestDemo:
             ).all()
         shared = sum(1 for _, brands in contributors if brands >= 2)
         assert shared == sum(1 for site in DEMO_SITES if site.also_named)
+
+    def test_assessments_of_every_scheme_are_shared_with_some_brands(self, loomline: Loomline, db: Engine) -> None:
+        run = run_demo(loomline)
+
+        with db.connect() as conn:
+            schemes = set(conn.execute(sa.select(Assessment.scheme)).scalars())
+            grants = (
+                conn.execute(
+                    sa.select(Organization.display_name).join(
+                        SharingGrant, SharingGrant.grantee_organization_id == Organization.id
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        assert schemes == set(Scheme)
+        assert f"{len(DEMO_UPLOADS)} assessments" in run.output
+        assert {"Atlas Apparel (demo)", "Birchwood Outfitters (demo)", "Cobalt Retail Group (demo)"} <= set(grants)
+        assert count(db, AccessRequest) == 1
 
     def test_prints_working_brand_credentials_and_a_curl_line(self, loomline: Loomline, db: Engine) -> None:
         run = run_demo(loomline)
