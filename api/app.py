@@ -19,9 +19,11 @@ from api.routers import (
     health,
     organizations,
     recruiters,
+    uploads,
 )
 from core.db import create_engine, create_sessionmaker
 from core.settings import Settings, get_settings
+from ingest.uploads.runner import start_job_runner
 
 API_PREFIX = "/v1"
 
@@ -36,7 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(engine)
         # No database work here: the process must start (and /readyz say why it is not ready)
         # even while the database is down. The first token request creates the first key.
+        runner = start_job_runner(settings, app.state.sessionmaker)
         yield
+        if runner is not None:
+            runner.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -61,5 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(facility_claims.router)
     v1.include_router(recruiters.router)
     v1.include_router(corridors.router)
+    v1.include_router(uploads.router)
     app.include_router(v1)
     return app

@@ -170,3 +170,17 @@ def may_split(principal: Principal, *, merged_by: uuid.UUID, contributor_ids: se
         or principal.organization_id in contributor_ids
         or is_platform_operator(principal)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class UploadReadScope:
+    """Facility-list uploads a principal may read: its own organisation's, or all for platform
+    operators (which sites a brand lists is that brand's confidential fact)."""
+
+    own_organization_id: uuid.UUID
+    all_uploads: bool
+
+
+def upload_read_scope(principal: Principal) -> UploadReadScope:
+    """Which facility-list uploads (and their rows) may this principal read?"""
+    return UploadReadScope(principal.organization_id, is_platform_operator(principal))

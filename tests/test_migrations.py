@@ -9,7 +9,9 @@ from alembic.config import main as alembic_cli
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
+import core.jobs  # noqa: F401
 import graph.models  # noqa: F401  (registers the tables)
+import ingest.uploads.models  # noqa: F401
 import policies.models  # noqa: F401
 from core import migrations
 from core.db import Base, create_engine
