@@ -13,6 +13,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from cli.demo import load_demo
+from cli.jobs import jobs_app
 from core import migrations
 from core.db import create_engine, create_sessionmaker, transaction
 from core.errors import LoomlineError
@@ -153,6 +154,8 @@ def demo() -> None:
     typer.echo(f'  curl -s -H "Authorization: Bearer $TOKEN" {settings.issuer}/v1/organizations/me')
     sys.stdout.flush()
 
+
+app.add_typer(jobs_app, name="jobs")
 
 if __name__ == "__main__":
     app()

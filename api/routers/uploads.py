@@ -97,7 +97,7 @@ def upload_facilities(
 def list_uploads(
     session: SessionDep,
     principal: Reader,
-    cursor: Annotated[str | None, Query(max_length=36, pattern=r"^[0-9a-fA-F-]{32,36}$")] = None,
+    cursor: Annotated[uuid.UUID | None, Query(description="`next_cursor` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=upload_service.MAX_PAGE)] = 50,
 ) -> UploadPage:
     """Your organisation's uploads, newest first; pass `next_cursor` back as `cursor`."""

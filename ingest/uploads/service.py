@@ -86,10 +86,10 @@ def get_upload_or_raise(session: Session, principal: Principal, *, upload_id: uu
 
 
 def list_uploads(
-    session: Session, principal: Principal, *, cursor: str | None = None, limit: int = 50
+    session: Session, principal: Principal, *, cursor: uuid.UUID | None = None, limit: int = 50
 ) -> tuple[Sequence[FacilityUpload], str | None]:
-    """The caller's uploads, newest first, and the cursor of the next page."""
-    before = _uuid_cursor(cursor)
+    """The caller's uploads, newest first, and the cursor of the next page (the last id)."""
+    before = cursor
     limit = min(limit, MAX_PAGE)
     items = repository.readable_uploads(session, upload_read_scope(principal), before=before, limit=limit + 1)
     more = len(items) > limit
@@ -115,15 +115,6 @@ def list_rows(
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (str(rows[-1].row_number) if more and rows else None)
-
-
-def _uuid_cursor(cursor: str | None) -> uuid.UUID | None:
-    if cursor is None:
-        return None
-    try:
-        return uuid.UUID(cursor)
-    except ValueError:
-        raise InvalidInput("Invalid cursor.", errors=[]) from None
 
 
 def _row_cursor(cursor: str | None) -> int | None:

@@ -35,6 +35,9 @@ GRAMMAR_BEYOND_OPENAPI = {
     "POST /v1/recruiters",
     "PATCH /v1/recruiters/{recruiter_id}",
     "POST /v1/corridors",
+    # A facility list is a file whose content (CSV/XLSX with a header) OpenAPI cannot describe;
+    # tests/api/test_uploads.py covers its 413/415/422s.
+    "POST /v1/uploads/facilities",
 }
 
 
