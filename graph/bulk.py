@@ -6,6 +6,7 @@ one by one with ``service.create_facility``, in far fewer queries.
 
 from __future__ import annotations
 
+import heapq
 import math
 import uuid
 from collections import Counter
@@ -95,12 +96,12 @@ _MAX_PLACE_POINTS = max(p for _, p in matching._ADDRESS_POINTS) + max(p for _, p
 _ROUNDING_MARGIN = 0.01
 
 
-def _may_reach_potential(a: matching.SiteRecord, b: matching.SiteRecord) -> bool:
+def _may_reach_potential(a: matching.SiteRecord, repr_a: str, b: matching.SiteRecord, repr_b: str) -> bool:
     """False only when ``matching.score(a, b)`` must be below the lower threshold (decision new).
 
     Uses matching's own features and name similarity (the part of the score that rules most
-    candidates out, and the cheaper one), in the order score() compares them."""
-    if repr(a) > repr(b):
+    candidates out, and the cheaper one), in the order score() compares them (by repr)."""
+    if repr_a > repr_b:
         a, b = b, a
     fa, fb = matching._features(a), matching._features(b)
     if fa.country != fb.country:
@@ -141,54 +142,58 @@ class _Chunk:
         self.row_keys = [shared_sites.key_hashes(r) for r in self.records]
         self.all_keys = set().union(*self.row_keys)
         scope = facility_read_scope(principal)
+        # Facilities go by the integer of their UUID here: it hashes in C (a UUID does not) and
+        # sorts the same way, which is the tie-break of the candidate query.
         #: key -> live facilities filed under it (only the chunk's keys matter).
-        self.index: dict[str, set[uuid.UUID]] = {}
+        self.index: dict[str, set[int]] = {}
         #: facility -> its keys among the chunk's keys (to refile it in the index).
-        self.keys_of: dict[uuid.UUID, set[str]] = {}
+        self.keys_of: dict[int, set[str]] = {}
         for facility_id, key in bulk_repository.filed_under(session, scope, self.all_keys):
-            self.index.setdefault(key, set()).add(facility_id)
-            self.keys_of.setdefault(facility_id, set()).add(key)
-        self.facilities: dict[uuid.UUID, Facility] = {}
-        self.facility_records: dict[uuid.UUID, matching.SiteRecord] = {}
-        self._load({f for keys in self.row_keys for f, _ in self._ranked(keys)})
+            self.index.setdefault(key, set()).add(facility_id.int)
+            self.keys_of.setdefault(facility_id.int, set()).add(key)
+        self.facilities: dict[int, Facility] = {}
+        self.facility_records: dict[int, tuple[matching.SiteRecord, str]] = {}
+        self._load({f for keys in self.row_keys for f in self._ranked(keys)})
         wanted = {(i.scheme, i.value) for b in bodies for i in b.identifiers}
         self.owners = bulk_repository.identifier_owners(session, wanted) if wanted else {}
         self.refiled: dict[uuid.UUID, set[str]] = {}
         self.created: list[Facility] = []
         self.entries: list[audit.Entry] = []
 
-    def _ranked(self, keys: set[str]) -> list[tuple[uuid.UUID, int]]:
+    def _ranked(self, keys: set[str]) -> list[int]:
         """What repository.facilities_sharing_keys returns: most keys shared first, then by id."""
-        shared: Counter[uuid.UUID] = Counter()
+        shared: Counter[int] = Counter()
         for key in keys:
             filed = self.index.get(key)
             if filed:
                 shared.update(filed)
-        ranked = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))
-        return ranked[: repository.MAX_CANDIDATES]
+        best = heapq.nsmallest(repository.MAX_CANDIDATES, shared.items(), key=lambda pair: (-pair[1], pair[0]))
+        return [facility_id for facility_id, _ in best]
 
-    def _load(self, ids: set[uuid.UUID]) -> None:
+    def _load(self, ids: set[int]) -> None:
         missing = ids - self.facilities.keys()
         if missing:
-            for facility in bulk_repository.facilities_by_id(self.session, missing):
-                self.facilities[facility.id] = facility
+            for facility in bulk_repository.facilities_by_id(self.session, {uuid.UUID(int=i) for i in missing}):
+                self.facilities[facility.id.int] = facility
 
-    def _record(self, facility: Facility) -> matching.SiteRecord:
-        record = self.facility_records.get(facility.id)
-        if record is None:
-            record = self.facility_records[facility.id] = shared_sites.facility_record(facility)
-        return record
+    def _record(self, facility: Facility) -> tuple[matching.SiteRecord, str]:
+        found = self.facility_records.get(facility.id.int)
+        if found is None:
+            record = shared_sites.facility_record(facility)
+            found = self.facility_records[facility.id.int] = (record, repr(record))
+        return found
 
     def _candidates(self, i: int) -> list[shared_sites.Candidate]:
         """shared_sites.candidates for row ``i``: best first, ``new`` ones left out."""
-        ranked = [f for f, _ in self._ranked(self.row_keys[i])]
+        ranked = self._ranked(self.row_keys[i])
         self._load(set(ranked))
         record = self.records[i]
+        record_repr = repr(record)
         found: list[tuple[Facility, matching.MatchScore]] = []
         for facility_id in ranked:
             facility = self.facilities[facility_id]
-            other = self._record(facility)
-            if _may_reach_potential(record, other):
+            other, other_repr = self._record(facility)
+            if _may_reach_potential(record, record_repr, other, other_repr):
                 found.append((facility, matching.score(record, other)))
         found.sort(key=lambda pair: pair[1].total, reverse=True)
         scored = [shared_sites.Candidate(f, s, matching.decide(s)) for f, s in found]
@@ -215,7 +220,7 @@ class _Chunk:
             id=uuid7(), public_id=public_ids.new_public_id(), name=body.name, country=body.country, normalised_name=""
         )
         self.session.add(facility)
-        self.facilities[facility.id] = facility
+        self.facilities[facility.id.int] = facility
         self.created.append(facility)
         self._state(facility, values, body)
         potential = [c.facility for c in found[: shared_sites.MAX_POTENTIAL]]
@@ -268,16 +273,18 @@ class _Chunk:
             self.session.add(row)
             self.owners[pair] = facility.id
         service._apply_canonical(facility)
-        record = self.facility_records[facility.id] = shared_sites.facility_record(facility)
+        self.facility_records.pop(facility.id.int, None)
+        record, _ = self._record(facility)
         self._refile(facility.id, shared_sites.key_hashes(record))
 
     def _refile(self, facility_id: uuid.UUID, keys: set[str]) -> None:
-        for key in self.keys_of.get(facility_id, set()):
-            self.index[key].discard(facility_id)
+        number = facility_id.int
+        for key in self.keys_of.get(number, set()):
+            self.index[key].discard(number)
         relevant = keys & self.all_keys
         for key in relevant:
-            self.index.setdefault(key, set()).add(facility_id)
-        self.keys_of[facility_id] = relevant
+            self.index.setdefault(key, set()).add(number)
+        self.keys_of[number] = relevant
         self.refiled[facility_id] = keys
 
     def write(self) -> None:

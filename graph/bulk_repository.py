@@ -23,20 +23,26 @@ def _batches(values: Iterable[object]) -> Iterator[list[object]]:
 
 
 def filed_under(session: Session, scope: FacilityReadScope, key_hashes: set[str]) -> list[tuple[uuid.UUID, str]]:
-    """(facility, key) for every live visible facility filed under one of these keys."""
+    """(facility, key) for every live visible facility filed under one of these keys.
+
+    Two steps: joining facilities in the first query made SQLite's planner walk every facility
+    (its merged_into_id index matches them all) instead of the key index."""
     pairs: list[tuple[uuid.UUID, str]] = []
     for batch in _batches(key_hashes):
-        stmt = (
-            sa.select(FacilityMatchKey.facility_id, FacilityMatchKey.key_hash)
-            .join(Facility, Facility.id == FacilityMatchKey.facility_id)
-            .where(
-                FacilityMatchKey.key_hash.in_(batch),
-                visible_facilities(scope),
-                Facility.merged_into_id.is_(None),
-            )
+        stmt = sa.select(FacilityMatchKey.facility_id, FacilityMatchKey.key_hash).where(
+            FacilityMatchKey.key_hash.in_(batch)
         )
         pairs.extend((row[0], row[1]) for row in session.execute(stmt))
-    return pairs
+    live: set[uuid.UUID] = set()
+    for ids in _batches({facility_id for facility_id, _ in pairs}):
+        live.update(
+            session.scalars(
+                sa.select(Facility.id).where(
+                    Facility.id.in_(ids), visible_facilities(scope), Facility.merged_into_id.is_(None)
+                )
+            )
+        )
+    return [(facility_id, key) for facility_id, key in pairs if facility_id in live]
 
 
 def facilities_by_id(session: Session, ids: Iterable[uuid.UUID]) -> Sequence[Facility]:
