@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from cli.demo import load_demo
 from cli.jobs import jobs_app
+from cli.upload import upload_app
 from core import migrations
 from core.db import create_engine, create_sessionmaker, transaction
 from core.errors import LoomlineError
@@ -156,6 +157,7 @@ def demo() -> None:
 
 
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(upload_app, name="upload")
 
 if __name__ == "__main__":
     app()

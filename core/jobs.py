@@ -130,6 +130,22 @@ def claim(session: Session, *, names: frozenset[str] | None = None) -> Job | Non
     return None
 
 
+def claim_job(session: Session, job_id: uuid.UUID) -> bool:
+    """Take one queued job to run its body in this process (a CLI command that shows progress)."""
+    now = utcnow()
+    taken = session.execute(
+        sa.update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.queued)
+        .values(status=JobStatus.running, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1)
+    )
+    return getattr(taken, "rowcount", 0) == 1
+
+
+def finish(sessions: sessionmaker[Session], job_id: uuid.UUID, *, error: str | None) -> None:
+    """Mark a claimed job done, or failed with ``error``."""
+    _finish(sessions, job_id, error=error)
+
+
 def _finish(sessions: sessionmaker[Session], job_id: uuid.UUID, *, error: str | None) -> None:
     status = JobStatus.failed if error is not None else JobStatus.done
     with sessions() as session, session.begin():

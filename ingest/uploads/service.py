@@ -29,6 +29,8 @@ class StoredUpload:
     upload: FacilityUpload
     #: False when the same file was uploaded before by this organisation: that upload is returned.
     created: bool
+    #: The job that processes it (None when the upload existed already).
+    job_id: uuid.UUID | None = None
 
 
 def store_upload(
@@ -65,7 +67,7 @@ def store_upload(
             raise
         return StoredUpload(again, created=False)
     repository.insert_rows(session, upload.id, listing.rows)
-    jobs.submit(session, PROCESS_JOB, upload_id=str(upload.id))
+    job = jobs.submit(session, PROCESS_JOB, upload_id=str(upload.id))
     audit.record(
         session,
         principal,
@@ -74,7 +76,7 @@ def store_upload(
         subject_id=upload.id,
         details={"rows": upload.total_rows, "sha256": digest, "format": listing.file_format},
     )
-    return StoredUpload(upload, created=True)
+    return StoredUpload(upload, created=True, job_id=job.id)
 
 
 def get_upload_or_raise(session: Session, principal: Principal, *, upload_id: uuid.UUID) -> FacilityUpload:
