@@ -142,17 +142,17 @@ class _Chunk:
         self.row_keys = [shared_sites.key_hashes(r) for r in self.records]
         self.all_keys = set().union(*self.row_keys)
         scope = facility_read_scope(principal)
-        # Facilities go by the integer of their UUID here: it hashes in C (a UUID does not) and
+        # Facilities go by the hex text of their UUID here: it hashes in C (a UUID does not) and
         # sorts the same way, which is the tie-break of the candidate query.
         #: key -> live facilities filed under it (only the chunk's keys matter).
-        self.index: dict[str, set[int]] = {}
+        self.index: dict[str, set[str]] = {}
         #: facility -> its keys among the chunk's keys (to refile it in the index).
-        self.keys_of: dict[int, set[str]] = {}
+        self.keys_of: dict[str, set[str]] = {}
         for facility_id, key in bulk_repository.filed_under(session, scope, self.all_keys):
-            self.index.setdefault(key, set()).add(facility_id.int)
-            self.keys_of.setdefault(facility_id.int, set()).add(key)
-        self.facilities: dict[int, Facility] = {}
-        self.facility_records: dict[int, tuple[matching.SiteRecord, str]] = {}
+            self.index.setdefault(key, set()).add(facility_id)
+            self.keys_of.setdefault(facility_id, set()).add(key)
+        self.facilities: dict[str, Facility] = {}
+        self.facility_records: dict[str, tuple[matching.SiteRecord, str]] = {}
         self._load({f for keys in self.row_keys for f in self._ranked(keys)})
         wanted = {(i.scheme, i.value) for b in bodies for i in b.identifiers}
         self.owners = bulk_repository.identifier_owners(session, wanted) if wanted else {}
@@ -160,9 +160,9 @@ class _Chunk:
         self.created: list[Facility] = []
         self.entries: list[audit.Entry] = []
 
-    def _ranked(self, keys: set[str]) -> list[int]:
+    def _ranked(self, keys: set[str]) -> list[str]:
         """What repository.facilities_sharing_keys returns: most keys shared first, then by id."""
-        shared: Counter[int] = Counter()
+        shared: Counter[str] = Counter()
         for key in keys:
             filed = self.index.get(key)
             if filed:
@@ -170,17 +170,17 @@ class _Chunk:
         best = heapq.nsmallest(repository.MAX_CANDIDATES, shared.items(), key=lambda pair: (-pair[1], pair[0]))
         return [facility_id for facility_id, _ in best]
 
-    def _load(self, ids: set[int]) -> None:
+    def _load(self, ids: set[str]) -> None:
         missing = ids - self.facilities.keys()
         if missing:
-            for facility in bulk_repository.facilities_by_id(self.session, {uuid.UUID(int=i) for i in missing}):
-                self.facilities[facility.id.int] = facility
+            for facility in bulk_repository.facilities_by_id(self.session, {uuid.UUID(hex=i) for i in missing}):
+                self.facilities[facility.id.hex] = facility
 
     def _record(self, facility: Facility) -> tuple[matching.SiteRecord, str]:
-        found = self.facility_records.get(facility.id.int)
+        found = self.facility_records.get(facility.id.hex)
         if found is None:
             record = shared_sites.facility_record(facility)
-            found = self.facility_records[facility.id.int] = (record, repr(record))
+            found = self.facility_records[facility.id.hex] = (record, repr(record))
         return found
 
     def _candidates(self, i: int) -> list[shared_sites.Candidate]:
@@ -220,7 +220,7 @@ class _Chunk:
             id=uuid7(), public_id=public_ids.new_public_id(), name=body.name, country=body.country, normalised_name=""
         )
         self.session.add(facility)
-        self.facilities[facility.id.int] = facility
+        self.facilities[facility.id.hex] = facility
         self.created.append(facility)
         self._state(facility, values, body)
         potential = [c.facility for c in found[: shared_sites.MAX_POTENTIAL]]
@@ -273,12 +273,12 @@ class _Chunk:
             self.session.add(row)
             self.owners[pair] = facility.id
         service._apply_canonical(facility)
-        self.facility_records.pop(facility.id.int, None)
+        self.facility_records.pop(facility.id.hex, None)
         record, _ = self._record(facility)
         self._refile(facility.id, shared_sites.key_hashes(record))
 
     def _refile(self, facility_id: uuid.UUID, keys: set[str]) -> None:
-        number = facility_id.int
+        number = facility_id.hex
         for key in self.keys_of.get(number, set()):
             self.index[key].discard(number)
         relevant = keys & self.all_keys

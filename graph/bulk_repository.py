@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from graph.models import Facility, FacilityIdentifier, FacilityMatchKey
 from graph.repository import visible_facilities
@@ -22,22 +22,28 @@ def _batches(values: Iterable[object]) -> Iterator[list[object]]:
         yield items[start : start + BATCH]
 
 
-def filed_under(session: Session, scope: FacilityReadScope, key_hashes: set[str]) -> list[tuple[uuid.UUID, str]]:
-    """(facility, key) for every live visible facility filed under one of these keys.
+def _hex(column: InstrumentedAttribute[uuid.UUID]) -> sa.ColumnElement[str]:
+    """A UUID column as 32 hex digits: the same text on both dialects, read without building UUID
+    objects (tens of thousands per chunk), and in the same order as the UUIDs."""
+    return sa.func.lower(sa.func.replace(sa.cast(column, sa.String), "-", ""))
+
+
+def filed_under(session: Session, scope: FacilityReadScope, key_hashes: set[str]) -> list[tuple[str, str]]:
+    """(facility id as hex, key) for every live visible facility filed under one of these keys.
 
     Two steps: joining facilities in the first query made SQLite's planner walk every facility
     (its merged_into_id index matches them all) instead of the key index."""
-    pairs: list[tuple[uuid.UUID, str]] = []
+    pairs: list[tuple[str, str]] = []
     for batch in _batches(key_hashes):
-        stmt = sa.select(FacilityMatchKey.facility_id, FacilityMatchKey.key_hash).where(
+        stmt = sa.select(_hex(FacilityMatchKey.facility_id), FacilityMatchKey.key_hash).where(
             FacilityMatchKey.key_hash.in_(batch)
         )
         pairs.extend((row[0], row[1]) for row in session.execute(stmt))
-    live: set[uuid.UUID] = set()
-    for ids in _batches({facility_id for facility_id, _ in pairs}):
+    live: set[str] = set()
+    for ids in _batches({uuid.UUID(hex=facility_id) for facility_id, _ in pairs}):
         live.update(
             session.scalars(
-                sa.select(Facility.id).where(
+                sa.select(_hex(Facility.id)).where(
                     Facility.id.in_(ids), visible_facilities(scope), Facility.merged_into_id.is_(None)
                 )
             )
