@@ -97,10 +97,18 @@ def submit(session: Session, name: str, **ids: str) -> Job:
     return job
 
 
+def _stale(stale_after: timedelta, now: datetime | None) -> sa.ColumnElement[bool]:
+    cutoff = (now or utcnow()) - stale_after
+    return sa.and_(Job.status == JobStatus.running, sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))
+
+
+def has_stale(session: Session, *, stale_after: timedelta) -> bool:
+    return session.scalar(sa.select(Job.id).where(_stale(stale_after, None)).limit(1)) is not None
+
+
 def recover_stale(session: Session, *, stale_after: timedelta, now: datetime | None = None) -> int:
     """Requeue running jobs whose heartbeat stopped (their worker died); fail those out of attempts."""
-    cutoff = (now or utcnow()) - stale_after
-    stale = sa.and_(Job.status == JobStatus.running, sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))
+    stale = _stale(stale_after, now)
     failed = session.execute(
         sa.update(Job)
         .where(stale, Job.attempts >= MAX_ATTEMPTS)
@@ -111,23 +119,22 @@ def recover_stale(session: Session, *, stale_after: timedelta, now: datetime | N
 
 
 def claim(session: Session, *, names: frozenset[str] | None = None) -> Job | None:
-    """Take the oldest queued job: a guarded UPDATE, so a job another runner took is skipped."""
-    for _ in range(5):
-        stmt = sa.select(Job.id).where(Job.status == JobStatus.queued).order_by(Job.created_at, Job.id).limit(1)
-        if names is not None:
-            stmt = stmt.where(Job.name.in_(sorted(names)))
-        job_id = session.scalar(stmt)
-        if job_id is None:
-            return None
-        now = utcnow()
-        taken = session.execute(
-            sa.update(Job)
-            .where(Job.id == job_id, Job.status == JobStatus.queued)
-            .values(status=JobStatus.running, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1)
-        )
-        if getattr(taken, "rowcount", 0) == 1:
-            return session.get(Job, job_id, populate_existing=True)
-    return None
+    """Take the oldest queued job: one guarded UPDATE, so a job another runner took is skipped.
+
+    One statement, and the first of its transaction: on SQLite a transaction that read before
+    writing fails at once ("database is locked") when another runner committed in between,
+    where a transaction that starts with a write waits for the lock."""
+    oldest = sa.select(Job.id).where(Job.status == JobStatus.queued).order_by(Job.created_at, Job.id).limit(1)
+    if names is not None:
+        oldest = oldest.where(Job.name.in_(sorted(names)))
+    now = utcnow()
+    job_id = session.scalar(
+        sa.update(Job)
+        .where(Job.id == oldest.scalar_subquery(), Job.status == JobStatus.queued)
+        .values(status=JobStatus.running, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1)
+        .returning(Job.id)
+    )
+    return None if job_id is None else session.get(Job, job_id, populate_existing=True)
 
 
 def claim_job(session: Session, job_id: uuid.UUID) -> bool:
@@ -154,8 +161,17 @@ def _finish(sessions: sessionmaker[Session], job_id: uuid.UUID, *, error: str | 
 
 def run_one(sessions: sessionmaker[Session], *, stale_after: timedelta = timedelta(minutes=5)) -> Job | None:
     """Recover stale jobs, claim one and run it; its final state is committed. None when idle."""
+    # Look before writing: an idle runner polls often, and on SQLite every UPDATE, even of no row,
+    # takes the write lock from the API's requests.
+    with sessions() as session:
+        stale = has_stale(session, stale_after=stale_after)
+    if stale:
+        with sessions() as session, session.begin():
+            recover_stale(session, stale_after=stale_after)
+    with sessions() as session:
+        if session.scalar(sa.select(Job.id).where(Job.status == JobStatus.queued).limit(1)) is None:
+            return None
     with sessions() as session, session.begin():
-        recover_stale(session, stale_after=stale_after)
         job = claim(session)
     if job is None:
         return None

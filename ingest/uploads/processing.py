@@ -132,6 +132,7 @@ def _next_chunk(
     sessions: sessionmaker[Session], upload_id: uuid.UUID, *, method: Method, progress: Progress | None
 ) -> bool:
     with transaction(sessions) as session:
+        repository.lock_upload(session, upload_id)
         upload = repository.upload_for_job(session, upload_id)
         if upload is None:
             return False

@@ -94,3 +94,13 @@ def pending_rows(session: Session, upload_id: uuid.UUID, *, limit: int) -> Seque
 def upload_for_job(session: Session, upload_id: uuid.UUID) -> FacilityUpload | None:
     """The upload a job processes (the job acts for the uploader: no principal scope here)."""
     return session.get(FacilityUpload, upload_id, populate_existing=True)
+
+
+def lock_upload(session: Session, upload_id: uuid.UUID) -> None:
+    """Write first in a processing transaction: on SQLite it then waits for the write lock instead
+    of failing when another writer commits between its first read and its first write."""
+    session.execute(
+        sa.update(FacilityUpload)
+        .where(FacilityUpload.id == upload_id)
+        .values(processed_rows=FacilityUpload.processed_rows)
+    )

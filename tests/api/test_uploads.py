@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 
+import anyio
 import httpx
 import openpyxl
 import pytest
@@ -247,3 +248,22 @@ class TestVisibility:
 
     async def test_unknown_upload_is_404(self, api: httpx.AsyncClient, token: str) -> None:
         assert (await api.get(f"{BASE}/{uuid.uuid4()}", headers=bearer(token))).status_code == 404
+
+
+class TestInProcessRunner:
+    async def test_the_api_process_runs_the_upload_job_itself(
+        self, db_url: str, engine: Engine, committing_sessions: sessionmaker[Session]
+    ) -> None:
+        settings = make_settings(db_url, jobs_in_process=True, jobs_poll_seconds=0.05)
+        creds = make_organization_with_client(committing_sessions)
+        async with app_client(settings) as api:
+            token = await fetch_token(api, creds)
+            content = csv_bytes([[f"Background {letters()}", "1 Road", "BD", "", "", "", "", "", ""]])
+            upload_id = (await post_file(api, token, content)).json()["id"]
+            status = "queued"
+            for _ in range(400):  # the runner thread polls every 0.05 s
+                status = (await api.get(f"{BASE}/{upload_id}", headers=bearer(token))).json()["status"]
+                if status == "done":
+                    break
+                await anyio.sleep(0.05)
+            assert status == "done"
