@@ -57,15 +57,24 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class JobInterrupted(BaseException):
+    """Raised by ``heartbeat`` when the runner is stopping: the job goes back to the queue and
+    resumes later (bodies are idempotent). A BaseException, so a body's error handling lets it by."""
+
+
 @dataclass(frozen=True, slots=True)
 class JobContext:
-    """What a job body gets: a factory for its own sessions, and ``heartbeat`` to call now and then
-    during long work (each call tells other runners the job is alive)."""
+    """What a job body gets: a factory for its own sessions, and ``heartbeat`` to call between
+    steps of long work (it tells other runners the job is alive, and stops the job, raising
+    ``JobInterrupted``, when this runner is shutting down)."""
 
     job_id: uuid.UUID
     sessions: sessionmaker[Session]
+    stopping: threading.Event | None = None
 
     def heartbeat(self) -> None:
+        if self.stopping is not None and self.stopping.is_set():
+            raise JobInterrupted(f"job {self.job_id}: the runner is stopping")
         with self.sessions() as session, session.begin():
             session.execute(sa.update(Job).where(Job.id == self.job_id).values(heartbeat_at=utcnow()))
 
@@ -153,13 +162,23 @@ def finish(sessions: sessionmaker[Session], job_id: uuid.UUID, *, error: str | N
     _finish(sessions, job_id, error=error)
 
 
+def _requeue(sessions: sessionmaker[Session], job_id: uuid.UUID) -> None:
+    with sessions() as session, session.begin():
+        session.execute(sa.update(Job).where(Job.id == job_id).values(status=JobStatus.queued))
+
+
 def _finish(sessions: sessionmaker[Session], job_id: uuid.UUID, *, error: str | None) -> None:
     status = JobStatus.failed if error is not None else JobStatus.done
     with sessions() as session, session.begin():
         session.execute(sa.update(Job).where(Job.id == job_id).values(status=status, error=error, finished_at=utcnow()))
 
 
-def run_one(sessions: sessionmaker[Session], *, stale_after: timedelta = timedelta(minutes=5)) -> Job | None:
+def run_one(
+    sessions: sessionmaker[Session],
+    *,
+    stale_after: timedelta = timedelta(minutes=5),
+    stopping: threading.Event | None = None,
+) -> Job | None:
     """Recover stale jobs, claim one and run it; its final state is committed. None when idle."""
     # Look before writing: an idle runner polls often, and on SQLite every UPDATE, even of no row,
     # takes the write lock from the API's requests.
@@ -181,7 +200,10 @@ def run_one(sessions: sessionmaker[Session], *, stale_after: timedelta = timedel
         error = f"no job body registered as {job.name!r}"
     else:
         try:
-            body(JobContext(job.id, sessions), **job.payload)
+            body(JobContext(job.id, sessions, stopping), **job.payload)
+        except JobInterrupted:
+            _requeue(sessions, job.id)
+            return None
         except Exception as exc:
             log.exception("job %s (%s) failed", job.id, job.name)
             error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -224,7 +246,8 @@ class JobRunner:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop after the current step of the current job (which goes back to the queue)."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
@@ -232,7 +255,7 @@ class JobRunner:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                ran = run_one(self._sessions, stale_after=self._stale_after)
+                ran = run_one(self._sessions, stale_after=self._stale_after, stopping=self._stop)
             except Exception as exc:  # the database is down or locked: try again after a pause
                 log.warning("job runner: %s", exc)
                 if self._on_error is not None:

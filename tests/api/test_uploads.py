@@ -254,6 +254,7 @@ class TestInProcessRunner:
     async def test_the_api_process_runs_the_upload_job_itself(
         self, db_url: str, engine: Engine, committing_sessions: sessionmaker[Session]
     ) -> None:
+        jobs.run_until_idle(committing_sessions)  # other tests' uploads: this runner should find only ours
         settings = make_settings(db_url, jobs_in_process=True, jobs_poll_seconds=0.05)
         creds = make_organization_with_client(committing_sessions)
         async with app_client(settings) as api:

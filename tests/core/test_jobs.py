@@ -183,3 +183,32 @@ class TestJobRunner:
 @pytest.fixture(autouse=True)
 def _forget_seen() -> None:
     SEEN.clear()
+
+
+def _long(context: jobs.JobContext, /, **ids: str) -> None:
+    for step in range(1000):
+        context.heartbeat()  # raises JobInterrupted once the runner is stopping
+        SEEN.setdefault(ids["marker"], []).append(str(step))
+        threading.Event().wait(0.01)
+
+
+jobs.register("test.long", _long)
+
+
+class TestStopping:
+    def test_a_stopping_runner_puts_its_job_back_in_the_queue(self, committing_sessions: sessionmaker[Session]) -> None:
+        _clear_queue(committing_sessions)
+        marker = uuid.uuid4().hex
+        with transaction(committing_sessions) as s:
+            job_id = jobs.submit(s, "test.long", marker=marker).id
+        runner = jobs.JobRunner(committing_sessions, poll_seconds=0.05)
+        runner.start()
+        for _ in range(400):
+            if SEEN.get(marker):
+                break
+            threading.Event().wait(0.05)
+        runner.stop()
+        assert SEEN[marker]
+        job = _job(committing_sessions, job_id)
+        assert job.status is jobs.JobStatus.queued
+        _clear_queue(committing_sessions)
