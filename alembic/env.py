@@ -11,8 +11,10 @@ from typing import Any
 from alembic import context
 from geoalchemy2 import alembic_helpers
 
+import core.jobs  # noqa: F401
 import graph.models  # noqa: F401  (registers the tables on Base.metadata)
-import ingest.assessments.models  # noqa: F401
+import ingest.assessments.models
+import ingest.uploads.models  # noqa: F401
 import policies.models  # noqa: F401
 import risk.reference.models  # noqa: F401
 from core.db import Base, create_engine

@@ -25,10 +25,12 @@ from api.routers import (
     recruiter_matches,
     recruiters,
     relationships,
+    uploads,
 )
 from api.routers import graph as graph_queries
 from core.db import create_engine, create_sessionmaker
 from core.settings import Settings, get_settings
+from ingest.uploads.runner import start_job_runner
 
 API_PREFIX = "/v1"
 
@@ -43,7 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(engine)
         # No database work here: the process must start (and /readyz say why it is not ready)
         # even while the database is down. The first token request creates the first key.
+        runner = start_job_runner(settings, app.state.sessionmaker)
         yield
+        if runner is not None:
+            runner.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -75,5 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(assessment_grants.router)
     v1.include_router(access_requests.router)
     v1.include_router(corrective_actions.router)
+    v1.include_router(uploads.router)
     app.include_router(v1)
     return app

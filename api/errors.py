@@ -13,12 +13,14 @@ from starlette.responses import Response
 from api.problems import ProblemItem, problem_response
 from core.errors import (
     Conflict,
+    ContentTooLarge,
     InsufficientScope,
     InvalidInput,
     InvalidToken,
     LoomlineError,
     NotFound,
     PermissionDenied,
+    UnsupportedMediaType,
 )
 from core.request_context import current_request_id
 
@@ -32,6 +34,8 @@ STATUS_BY_ERROR: tuple[tuple[type[LoomlineError], int, str], ...] = (
     (NotFound, 404, "not-found"),
     (Conflict, 409, "conflict"),
     (InvalidInput, 422, "invalid-input"),
+    (ContentTooLarge, 413, "content-too-large"),
+    (UnsupportedMediaType, 415, "unsupported-media-type"),
     (LoomlineError, 400, "bad-request"),
 )
 

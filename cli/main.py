@@ -10,7 +10,9 @@ import typer
 
 from cli.common import print_json, session_scope
 from cli.demo import load_demo
+from cli.jobs import jobs_app
 from cli.reference import reference_app
+from cli.upload import upload_app
 from core import migrations
 from core.db import create_engine
 from core.principal import OrganizationKind
@@ -127,6 +129,9 @@ def demo() -> None:
     typer.echo(f'  curl -s -H "Authorization: Bearer $TOKEN" {settings.issuer}/v1/organizations/me')
     sys.stdout.flush()
 
+
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(upload_app, name="upload")
 
 if __name__ == "__main__":
     app()

@@ -61,3 +61,15 @@ class InsufficientScope(PermissionDenied):
     def __init__(self, detail: str, *, required: Sequence[str]) -> None:
         super().__init__(detail)
         self.required = tuple(required)
+
+
+class ContentTooLarge(LoomlineError):
+    """An input over a documented size or count limit."""
+
+    title = "Content too large"
+
+
+class UnsupportedMediaType(LoomlineError):
+    """An input in a format the operation does not read."""
+
+    title = "Unsupported media type"

@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     assessment_max_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Largest assessment upload (bytes).")
     assessment_max_rows: int = Field(50_000, ge=1, description="Most data rows in one assessment upload.")
 
+    jobs_in_process: bool = Field(
+        True,
+        description="Run queued jobs in a thread of the API process (the embedded default); "
+        "turn off when `loomline jobs run` workers do it.",
+    )
+    jobs_poll_seconds: float = Field(1.0, gt=0, le=60, description="How often an idle job runner looks for work.")
+    jobs_stale_seconds: int = Field(
+        300, ge=10, description="A running job whose heartbeat is older than this is run again."
+    )
+    upload_max_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Largest facility-list upload, in bytes.")
+    upload_max_rows: int = Field(100_000, ge=1, description="Most data rows in one facility-list upload.")
+
     @field_validator("issuer")
     @classmethod
     def _issuer_is_https_or_loopback(cls, value: str) -> str:

@@ -260,3 +260,17 @@ def may_update_corrective_action(
     """May this principal change a corrective action's status? The subject's owner (it does the
     work) or the assessor organisation (it verifies the follow-up)."""
     return principal.organization_id == subject_owner_id or principal.organization_id in assessor_ids
+
+
+@dataclass(frozen=True, slots=True)
+class UploadReadScope:
+    """Facility-list uploads a principal may read: its own organisation's, or all for platform
+    operators (which sites a brand lists is that brand's confidential fact)."""
+
+    own_organization_id: uuid.UUID
+    all_uploads: bool
+
+
+def upload_read_scope(principal: Principal) -> UploadReadScope:
+    """Which facility-list uploads (and their rows) may this principal read?"""
+    return UploadReadScope(principal.organization_id, is_platform_operator(principal))

@@ -81,7 +81,9 @@ def _drop_schema(base_url: str, schema: str) -> None:
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {"database_url": database_url, "issuer": TEST_ISSUER} | overrides
+    # Tests run jobs explicitly (core.jobs.run_until_idle), never in a background thread.
+    values: dict[str, object] = {"database_url": database_url, "issuer": TEST_ISSUER, "jobs_in_process": False}
+    values |= overrides
     return Settings(**values)  # type: ignore[arg-type]
 
 

@@ -9,8 +9,10 @@ from alembic.config import main as alembic_cli
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
+import core.jobs  # noqa: F401
 import graph.models  # noqa: F401  (registers the tables)
-import ingest.assessments.models  # noqa: F401
+import ingest.assessments.models
+import ingest.uploads.models  # noqa: F401
 import policies.models  # noqa: F401
 import risk.reference.models  # noqa: F401
 from core import migrations

@@ -1,7 +1,7 @@
 """relationships and their history; organisations' consent to disclose sourcing
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03 07:01:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0008'
-down_revision: str | None = '0006'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

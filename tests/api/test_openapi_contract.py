@@ -54,6 +54,9 @@ GRAMMAR_BEYOND_OPENAPI = {
     "POST /v1/access-requests",
     "POST /v1/access-requests/{request_id}/decision",
     "GET /v1/corrective-actions/overdue",
+    # A facility list is a file whose content (CSV/XLSX with a header) OpenAPI cannot describe;
+    # tests/api/test_uploads.py covers its 413/415/422s.
+    "POST /v1/uploads/facilities",
 }
 
 
