@@ -11,6 +11,7 @@ import typer
 from cli.common import print_json, session_scope
 from cli.demo import load_demo
 from cli.reference import reference_app
+from cli.risk import risk_app
 from core import migrations
 from core.db import create_engine
 from core.principal import OrganizationKind
@@ -27,6 +28,7 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (org_app, "org"), (client_app, "client"), (keys_app, "keys"), (audit_app, "audit")):
     app.add_typer(sub, name=name)
 app.add_typer(reference_app, name="reference")
+app.add_typer(risk_app, name="risk")
 
 
 @app.command()

@@ -48,12 +48,15 @@ _TRUSTED_TYPES = frozenset({AssessmentType.audit, AssessmentType.verified, Asses
 _OPEN = (ActionStatus.open, ActionStatus.progress)
 
 
-def gather(session: Session, facility_ids: Sequence[uuid.UUID], method: Method, *, today: date) -> dict[uuid.UUID, RiskInputs]:
+def gather(
+    session: Session, facility_ids: Sequence[uuid.UUID], method: Method, *, today: date
+) -> dict[uuid.UUID, RiskInputs]:
     """The inputs of each live facility of ``facility_ids`` (missing ids are left out)."""
     ids = list(dict.fromkeys(facility_ids))
     sites = session.execute(
-        sa.select(Facility.id, Facility.country, Facility.sector, Facility.product_type, Facility.migrant_worker_share)
-        .where(Facility.id.in_(ids))
+        sa.select(
+            Facility.id, Facility.country, Facility.sector, Facility.product_type, Facility.migrant_worker_share
+        ).where(Facility.id.in_(ids))
     ).all()
     if not sites:
         return {}
@@ -103,7 +106,7 @@ def _tiers(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUI
         .where(_into(Kind.sources_from, ids, today), Relationship.tier.is_not(None))
         .group_by(Relationship.to_id)
     ).all()
-    return {site_id: int(tier) for site_id, tier in rows}
+    return {site_id: int(tier) for site_id, tier in rows if tier is not None}
 
 
 def _supplied(session: Session, ids: list[uuid.UUID], today: date) -> set[uuid.UUID]:
@@ -153,7 +156,9 @@ def _country_index(session: Session) -> tuple[dict[str, float], str | None]:
         return {}, None
     values = dict(
         session.execute(
-            sa.select(CountryIndexValue.country, CountryIndexValue.value).where(CountryIndexValue.edition_id == edition.id)
+            sa.select(CountryIndexValue.country, CountryIndexValue.value).where(
+                CountryIndexValue.edition_id == edition.id
+            )
         ).tuples()
     )
     low, high = min(values.values(), default=0.0), max(values.values(), default=0.0)
@@ -176,12 +181,16 @@ def _actions(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.U
     ).all()
     state: dict[uuid.UUID, tuple[bool, bool]] = {}
     for finding_id, due in rows:
+        if finding_id is None:
+            continue
         overdue = state.get(finding_id, (True, False))[1] or (due is not None and due < today)
         state[finding_id] = (True, overdue)
     return state
 
 
-def _findings(session: Session, ids: list[uuid.UUID], method: Method, today: date) -> dict[uuid.UUID, list[FindingEvidence]]:
+def _findings(
+    session: Session, ids: list[uuid.UUID], method: Method, today: date
+) -> dict[uuid.UUID, list[FindingEvidence]]:
     del method  # the weights apply in scoring; gathering only reads facts
     rows = session.execute(
         sa.select(
@@ -203,6 +212,8 @@ def _findings(session: Session, ids: list[uuid.UUID], method: Method, today: dat
     known = {i.value for i in IloIndicator}
     by_site: dict[uuid.UUID, list[FindingEvidence]] = defaultdict(list)
     for row in rows:
+        if row.facility_id is None:
+            continue
         open_action, overdue = actions.get(row.id, (False, False))
         by_site[row.facility_id].append(
             FindingEvidence(
@@ -223,12 +234,16 @@ def _findings(session: Session, ids: list[uuid.UUID], method: Method, today: dat
 
 def _assessments(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[AssessmentSeen]]:
     rows = session.execute(
-        sa.select(Assessment.facility_id, Assessment.id, Assessment.modality, Assessment.type, Assessment.period_end_date)
+        sa.select(
+            Assessment.facility_id, Assessment.id, Assessment.modality, Assessment.type, Assessment.period_end_date
+        )
         .where(_pooled(ids))
         .order_by(Assessment.id)
     ).all()
     by_site: dict[uuid.UUID, list[AssessmentSeen]] = defaultdict(list)
     for site_id, assessment_id, modality, kind, end in rows:
+        if site_id is None:
+            continue
         by_site[site_id].append(AssessmentSeen(str(assessment_id), modality, kind, max((today - end).days, 0)))
     return by_site
 

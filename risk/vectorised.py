@@ -55,23 +55,54 @@ def frames_of(inputs: Sequence[RiskInputs]) -> Frames:
         },
         dtype=object,
     )
-    goods = [(n, g.ref, g.forced_labour, g.child_labour, g.forced_child_labour) for n, i in enumerate(inputs) for g in i.site.goods]
+    goods = [
+        (n, g.ref, g.forced_labour, g.child_labour, g.forced_child_labour)
+        for n, i in enumerate(inputs)
+        for g in i.site.goods
+    ]
     findings = [
-        (n, f.ref, f.severity.value, sorted(f.indicators), f.verified, f.legal_non_compliance, f.modality.value,
-         f.assessment_type.value, f.age_days, f.open_action, f.overdue_action)
-        for n, i in enumerate(inputs) for f in i.findings
-    ]  # fmt: skip
+        (
+            n,
+            f.ref,
+            f.severity.value,
+            sorted(f.indicators),
+            f.verified,
+            f.legal_non_compliance,
+            f.modality.value,
+            f.assessment_type.value,
+            f.age_days,
+            f.open_action,
+            f.overdue_action,
+        )
+        for n, i in enumerate(inputs)
+        for f in i.findings
+    ]
     paths = [
         (n, p.ref, p.depth, p.fee_payer.value, p.fee_per_worker_usd, p.licensed, p.certified, p.corridor_weight)
-        for n, i in enumerate(inputs) for p in i.recruitment
-    ]  # fmt: skip
-    seen = [(n, a.modality.value, a.assessment_type.value, a.age_days) for n, i in enumerate(inputs) for a in i.assessments]
+        for n, i in enumerate(inputs)
+        for p in i.recruitment
+    ]
+    seen = [
+        (n, a.modality.value, a.assessment_type.value, a.age_days) for n, i in enumerate(inputs) for a in i.assessments
+    ]
     return Frames(
         sites=sites,
         goods=pd.DataFrame(goods, columns=["site", "ref", "forced", "child", "forced_child"]),
         findings=pd.DataFrame(
             findings,
-            columns=["site", "ref", "severity", "indicators", "verified", "lnc", "modality", "type", "age", "open", "overdue"],
+            columns=[
+                "site",
+                "ref",
+                "severity",
+                "indicators",
+                "verified",
+                "lnc",
+                "modality",
+                "type",
+                "age",
+                "open",
+                "overdue",
+            ],
         ),
         paths=pd.DataFrame(
             paths, columns=["site", "ref", "depth", "payer", "fee_usd", "licensed", "certified", "corridor_weight"]
@@ -87,8 +118,11 @@ def score_frames(frames: Frames, method: Method) -> Scores:
         ignore_index=True,
     )
     totals = pd.DataFrame(index=pd.RangeIndex(n))
-    shapes = {"inherent": method.components.inherent, "evidence": method.components.evidence,
-              "recruitment": method.components.recruitment}  # fmt: skip
+    shapes = {
+        "inherent": method.components.inherent,
+        "evidence": method.components.evidence,
+        "recruitment": method.components.recruitment,
+    }
     item_points = []
     for name in COMPONENTS:
         mine = items[items["component"] == name]
@@ -99,7 +133,7 @@ def score_frames(frames: Frames, method: Method) -> Scores:
         share = np.where(raw.to_numpy()[mine["site"]] > 0, raw.to_numpy()[mine["site"]], 1.0)
         item_points.append(pd.Series(points[mine["site"]] * mine["raw"].to_numpy() / share, index=mine.index))
     items["points"] = pd.concat(item_points) if item_points else []
-    totals["total"] = _round2(sum(totals[f"{c}_points"].to_numpy() for c in COMPONENTS))
+    totals["total"] = _round2(np.sum([totals[f"{c}_points"].to_numpy() for c in COMPONENTS], axis=0))
     totals["band"] = _bands(totals["total"].to_numpy(), method)
     totals["confidence"] = _confidence(frames, method)
     return Scores(totals=totals, items=items[items["raw"] > 0].reset_index(drop=True))
@@ -125,8 +159,13 @@ def _bands(total: np.ndarray, method: Method) -> np.ndarray:
 
 def _frame(site: pd.Series, component: str, kind: str, ref: pd.Series, raw: pd.Series | np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(
-        {"site": site.to_numpy(dtype=np.int64), "component": component, "kind": kind, "ref": ref.to_numpy(dtype=object),
-         "raw": np.asarray(raw, dtype=float)}  # fmt: skip
+        {
+            "site": site.to_numpy(dtype=np.int64),
+            "component": component,
+            "kind": kind,
+            "ref": ref.to_numpy(dtype=object),
+            "raw": np.asarray(raw, dtype=float),
+        }
     )
 
 
@@ -153,11 +192,21 @@ def _inherent_items(frames: Frames, method: Method) -> pd.DataFrame:
     parts.append(_frame(site_ids[idx], "inherent", "country_index", refs, w.country_index * clipped))
     mig = sites["migrant_share"].notna()
     share = sites.loc[mig, "migrant_share"].astype(float).clip(0.0, 1.0)
-    parts.append(_frame(site_ids[mig], "inherent", "migrant_share", pd.Series("migrant_share", index=share.index), w.migrant_share * share))
+    parts.append(
+        _frame(
+            site_ids[mig],
+            "inherent",
+            "migrant_share",
+            pd.Series("migrant_share", index=share.index),
+            w.migrant_share * share,
+        )
+    )
     tiered = sites["tier"].notna()
     tier = sites.loc[tiered, "tier"].astype(int)
     below = tier.clip(1, w.max_tier_counted) - 1
-    parts.append(_frame(site_ids[tiered], "inherent", "tier", "tier " + tier.astype(str), w.per_tier_below_first * below))
+    parts.append(
+        _frame(site_ids[tiered], "inherent", "tier", "tier " + tier.astype(str), w.per_tier_below_first * below)
+    )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -178,7 +227,8 @@ def _finding_items(findings: pd.DataFrame, method: Method) -> pd.DataFrame:
     age = findings["age"].astype(float).clip(lower=0.0)
     decay = np.maximum(floor, 0.5 ** (age / half_life)) if half_life > 0 else pd.Series(1.0, index=findings.index)
     still_open = findings["open"].astype(bool) | findings["overdue"].astype(bool)
-    raw = base * trust * np.where(still_open, 1.0, decay)
+    fading = pd.Series(np.where(still_open, 1.0, decay), index=findings.index)
+    raw: pd.Series = base * trust * fading
     raw = raw + findings["open"].astype(float) * w.corrective_actions.get("open", 0.0)
     raw = raw + findings["overdue"].astype(float) * w.corrective_actions.get("overdue", 0.0)
     return _frame(findings["site"], "evidence", "finding", findings["ref"], raw)
@@ -186,14 +236,22 @@ def _finding_items(findings: pd.DataFrame, method: Method) -> pd.DataFrame:
 
 def _path_items(paths: pd.DataFrame, method: Method) -> pd.DataFrame:
     w = method.recruitment
-    payer = paths["payer"].map(
-        {FeePayer.worker.value: w.worker_paid_fees, FeePayer.shared.value: w.mixed_fees,
-         FeePayer.unknown.value: w.unknown_fee_payer, FeePayer.employer.value: 0.0}  # fmt: skip
-    ).astype(float)
+    payer = (
+        paths["payer"]
+        .map(
+            {
+                FeePayer.worker.value: w.worker_paid_fees,
+                FeePayer.shared.value: w.mixed_fees,
+                FeePayer.unknown.value: w.unknown_fee_payer,
+                FeePayer.employer.value: 0.0,
+            }
+        )
+        .astype(float)
+    )
     fee_usd = paths["fee_usd"].astype(float)
-    fee = np.minimum(w.max_fee_points, fee_usd.clip(lower=0.0) / 1000.0 * w.per_thousand_usd)
+    fee = (fee_usd.clip(lower=0.0) / 1000.0 * w.per_thousand_usd).clip(upper=w.max_fee_points)
     fee = fee.where(fee_usd.notna() & (paths["payer"] != FeePayer.employer.value), 0.0)
-    raw = (
+    raw = pd.Series(
         payer
         + fee
         + w.unlicensed * (~paths["licensed"].astype(bool)).astype(float)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 import graph.models  # noqa: F401  (registers the tables)
 import ingest.assessments.models  # noqa: F401
 import policies.models  # noqa: F401
-import risk.models  # noqa: F401
+import risk.models
 import risk.reference.models  # noqa: F401
 from core import migrations
 from core.db import Base, create_engine
