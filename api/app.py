@@ -27,6 +27,7 @@ from api.routers import (
     relationships,
 )
 from api.routers import graph as graph_queries
+from api.routers import risk as risk_routes
 from core.db import create_engine, create_sessionmaker
 from core.settings import Settings, get_settings
 
@@ -75,5 +76,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(assessment_grants.router)
     v1.include_router(access_requests.router)
     v1.include_router(corrective_actions.router)
+    v1.include_router(risk_routes.router)
     app.include_router(v1)
     return app

@@ -192,9 +192,13 @@ class Network:
     finding: Finding
 
 
-def make_network(session: Session) -> Network:
-    """A tier-2 apparel site in BD, with a worker-paid recruitment chain and an audit finding."""
-    brand, auditor = make_org(session), make_org(session, OrganizationKind.auditor)
+def make_network(
+    session: Session, *, brand: Organization | None = None, auditor: Organization | None = None
+) -> Network:
+    """A tier-2 apparel site in BD, with a worker-paid recruitment chain (links stated by ``brand``)
+    and an audit finding (uploaded by ``auditor``, shared with nobody)."""
+    brand = brand or make_org(session)
+    auditor = auditor or make_org(session, OrganizationKind.auditor)
     site = make_site(session, migrant_worker_share=0.4, product_type="Knitwear")
     facility = (EndpointKind.facility, site.id)
     make_link(session, RelationshipKind.sources_from, (EndpointKind.organization, brand.id), facility, by=brand, tier=3)
