@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.principal import Principal
+from graph import recruiters as graph_recruiters
 from graph import service as graph_service
 from graph.models import Relationship
 from graph.relationship_repository import visible_relationships
@@ -42,20 +43,21 @@ class Explained:
     etag: str
 
 
-def _stored_or_computed(session: Session, facility_id: uuid.UUID) -> RiskScore:
+def _stored_or_computed(session: Session, kind: ScoredKind, subject_id: uuid.UUID) -> RiskScore:
     def stored() -> RiskScore | None:
         return session.scalars(
-            sa.select(RiskScore).where(
-                RiskScore.subject_kind == ScoredKind.facility, RiskScore.subject_id == facility_id
-            )
+            sa.select(RiskScore).where(RiskScore.subject_kind == kind, RiskScore.subject_id == subject_id)
         ).first()
 
     found = stored()
     if found is None:
-        recompute.recompute_facilities(session, [facility_id])
+        if kind is ScoredKind.facility:
+            recompute.recompute_facilities(session, [subject_id])
+        else:
+            recompute.recompute_recruiters(session, [subject_id])
         found = stored()
-    if found is None:  # pragma: no cover - recompute_facilities stores every live facility it is given
-        raise RuntimeError(f"no score computed for facility {facility_id}")
+    if found is None:  # pragma: no cover - a recompute stores every live subject it is given
+        raise RuntimeError(f"no score computed for {kind} {subject_id}")
     return found
 
 
@@ -63,14 +65,27 @@ def facility_risk_or_raise(session: Session, principal: Principal, *, public_id:
     """The facility's score with its explanation for this caller; NotFound when the caller may
     not see the facility (unknown ids, and CTIP organisations without site-level access)."""
     facility = graph_service.get_facility_or_raise(session, principal, public_id=public_id).facility
-    stored = _stored_or_computed(session, facility.id)
+    return _explained(
+        session, principal, _stored_or_computed(session, ScoredKind.facility, facility.id), facility.public_id, now
+    )
+
+
+def recruiter_risk_or_raise(session: Session, principal: Principal, *, public_id: str, now: datetime) -> Explained:
+    """The recruiter's score (the recruiter paths through it and its own assessments) with its
+    explanation for this caller; NotFound when unknown or not visible."""
+    recruiter = graph_recruiters.get_recruiter_or_raise(session, principal, public_id=public_id).recruiter
+    stored = _stored_or_computed(session, ScoredKind.recruiter, recruiter.id)
+    return _explained(session, principal, stored, recruiter.public_id, now)
+
+
+def _explained(session: Session, principal: Principal, stored: RiskScore, public_id: str, now: datetime) -> Explained:
     refs = [item["ref"] for c in stored.components for item in c["items"]]
     findings = _visible_findings(session, principal, refs, now)
     paths = _visible_links(session, principal, refs)
     components = [_component(c, findings, paths) for c in stored.components]
     explanation = RiskExplanation(
-        subject_kind="facility",
-        subject_id=facility.public_id,
+        subject_kind=stored.subject_kind.value,
+        subject_id=public_id,
         score=stored.score,
         band=stored.band,
         confidence=stored.confidence,

@@ -168,8 +168,9 @@ def _country_index(session: Session) -> tuple[dict[str, float], str | None]:
 
 
 def _pooled(ids: list[uuid.UUID]) -> sa.ColumnElement[bool]:
+    """Current assessments of these subjects (facilities or recruiters) whose uploader consented to pooling."""
     return sa.and_(
-        Assessment.facility_id.in_(ids), Assessment.superseded_by_id.is_(None), Assessment.pooled_signal.is_(True)
+        Assessment.subject_id.in_(ids), Assessment.superseded_by_id.is_(None), Assessment.pooled_signal.is_(True)
     )
 
 
@@ -194,7 +195,7 @@ def _findings(
     del method  # the weights apply in scoring; gathering only reads facts
     rows = session.execute(
         sa.select(
-            Assessment.facility_id,
+            Assessment.subject_id,
             Assessment.modality,
             Assessment.type,
             Assessment.period_end_date,
@@ -212,10 +213,8 @@ def _findings(
     known = {i.value for i in IloIndicator}
     by_site: dict[uuid.UUID, list[FindingEvidence]] = defaultdict(list)
     for row in rows:
-        if row.facility_id is None:
-            continue
         open_action, overdue = actions.get(row.id, (False, False))
-        by_site[row.facility_id].append(
+        by_site[row.subject_id].append(
             FindingEvidence(
                 ref=str(row.id),
                 severity=row.severity,
@@ -235,15 +234,13 @@ def _findings(
 def _assessments(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[AssessmentSeen]]:
     rows = session.execute(
         sa.select(
-            Assessment.facility_id, Assessment.id, Assessment.modality, Assessment.type, Assessment.period_end_date
+            Assessment.subject_id, Assessment.id, Assessment.modality, Assessment.type, Assessment.period_end_date
         )
         .where(_pooled(ids))
         .order_by(Assessment.id)
     ).all()
     by_site: dict[uuid.UUID, list[AssessmentSeen]] = defaultdict(list)
     for site_id, assessment_id, modality, kind, end in rows:
-        if site_id is None:
-            continue
         by_site[site_id].append(AssessmentSeen(str(assessment_id), modality, kind, max((today - end).days, 0)))
     return by_site
 
@@ -341,3 +338,70 @@ def _recruiter_standing(
         )
     )
     return licensed, certified
+
+
+def gather_recruiters(
+    session: Session, recruiter_ids: Sequence[uuid.UUID], method: Method, *, today: date
+) -> dict[uuid.UUID, RiskInputs]:
+    """A recruiter's inputs: no site profile (inherent risk is a site's); the findings of its own
+    current pooled assessments; and every recruiter path through it (it places the workers, or it
+    is an agent above the sub-agent who does), as the sites it serves gather them."""
+    ids = list(session.scalars(sa.select(Recruiter.id).where(Recruiter.id.in_(list(recruiter_ids)))))
+    if not ids:
+        return {}
+    stated = session.execute(
+        sa.select(Relationship.from_id, Relationship.public_id).where(
+            Relationship.from_kind == EndpointKind.recruiter,
+            Relationship.from_id.in_(ids),
+            Relationship.kind.in_([Kind.recruits_for, Kind.subcontracts]),
+            active(today),
+        )
+    ).all()
+    links_of: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for recruiter_id, public_id in stated:
+        links_of[recruiter_id].add(public_id)
+    sites = _sites_served(session, ids, today)
+    paths = [p for site_paths in _paths(session, sites, today).values() for p in site_paths] if sites else []
+    findings = _findings(session, ids, method, today)
+    seen = _assessments(session, ids, today)
+    return {
+        r: RiskInputs(
+            findings=tuple(findings.get(r, ())),
+            assessments=tuple(seen.get(r, ())),
+            recruitment=tuple(sorted((p for p in paths if links_of[r] & set(p.ref.split("+"))), key=lambda p: p.ref)),
+        )
+        for r in ids
+    }
+
+
+def _sites_served(session: Session, ids: list[uuid.UUID], today: date) -> list[uuid.UUID]:
+    """Sites the recruiters place workers at, themselves or through their sub-agents (level by level)."""
+    frontier, seen = set(ids), set(ids)
+    for _ in range(MAX_CHAIN - 1):
+        below = set(
+            session.scalars(
+                sa.select(Relationship.to_id).where(
+                    Relationship.kind == Kind.subcontracts,
+                    Relationship.from_kind == EndpointKind.recruiter,
+                    Relationship.from_id.in_(list(frontier)),
+                    active(today),
+                )
+            )
+        )
+        frontier = below - seen
+        if not frontier:
+            break
+        seen |= frontier
+    return list(
+        session.scalars(
+            sa.select(Relationship.to_id)
+            .where(
+                Relationship.kind == Kind.recruits_for,
+                Relationship.from_kind == EndpointKind.recruiter,
+                Relationship.to_kind == EndpointKind.facility,
+                Relationship.from_id.in_(list(seen)),
+                active(today),
+            )
+            .distinct()
+        )
+    )

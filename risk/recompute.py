@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from graph.models import Facility
-from risk.gather import gather
+from risk.gather import gather, gather_recruiters
 from risk.inputs import RiskInputs
 from risk.method import Method, current_method
 from risk.models import RiskScore, ScoredKind
@@ -73,13 +73,13 @@ class _Row:
     fingerprint: str
 
 
-def _store(session: Session, rows: Sequence[_Row], method: Method) -> int:
+def _store(session: Session, rows: Sequence[_Row], method: Method, kind: ScoredKind = ScoredKind.facility) -> int:
     """Upsert the rows whose fingerprint or method version differs from the stored one."""
     stored = {
         r.subject_id: r
         for r in session.scalars(
             sa.select(RiskScore).where(
-                RiskScore.subject_kind == ScoredKind.facility, RiskScore.subject_id.in_([r.subject_id for r in rows])
+                RiskScore.subject_kind == kind, RiskScore.subject_id.in_([r.subject_id for r in rows])
             )
         )
     }
@@ -99,7 +99,7 @@ def _store(session: Session, rows: Sequence[_Row], method: Method) -> int:
             "computed_at": now,
         }
         if old is None:
-            session.add(RiskScore(subject_kind=ScoredKind.facility, subject_id=row.subject_id, **values))
+            session.add(RiskScore(subject_kind=kind, subject_id=row.subject_id, **values))
         else:
             for key, value in values.items():
                 setattr(old, key, value)
@@ -114,21 +114,36 @@ def recompute_facilities(
     """Gather and score each facility of ``ids`` (``scoring.score``), storing changed scores."""
     method = method or current_method()
     today = today or utcnow().date()
-    inputs = gather(session, ids, method, today=today)
+    return _score_and_store(session, gather(session, ids, method, today=today), method, ScoredKind.facility)
+
+
+def recompute_recruiters(
+    session: Session, ids: Sequence[uuid.UUID], *, method: Method | None = None, today: date | None = None
+) -> Outcome:
+    """Score each recruiter of ``ids`` from the paths through it and its own assessments, storing
+    changed scores (see ``risk.gather.gather_recruiters``)."""
+    method = method or current_method()
+    today = today or utcnow().date()
+    return _score_and_store(session, gather_recruiters(session, ids, method, today=today), method, ScoredKind.recruiter)
+
+
+def _score_and_store(
+    session: Session, inputs: dict[uuid.UUID, RiskInputs], method: Method, kind: ScoredKind
+) -> Outcome:
     rows = []
-    for facility_id, site_inputs in inputs.items():
-        result = score(site_inputs, method)
+    for subject_id, subject_inputs in inputs.items():
+        result = score(subject_inputs, method)
         rows.append(
             _Row(
-                facility_id,
+                subject_id,
                 result.total,
                 result.band.value,
                 result.confidence,
                 components_json(result),
-                fingerprint(site_inputs),
+                fingerprint(subject_inputs),
             )
         )
-    return Outcome(scored=len(rows), written=_store(session, rows, method) if rows else 0)
+    return Outcome(scored=len(rows), written=_store(session, rows, method, kind) if rows else 0)
 
 
 def _components_of(scores: Scores, method: Method) -> list[list[dict[str, Any]]]:

@@ -54,3 +54,31 @@ def get_facility_risk(
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": explained.etag})
     response.headers["ETag"] = explained.etag
     return explained.explanation
+
+
+RecruiterId = Annotated[str, Path(max_length=64, pattern=NO_NUL_PATTERN, description="Public id LR-XXXX-XXXX-C")]
+
+
+@router.get(
+    "/recruiters/{recruiter_id}",
+    response_model=RiskExplanation,
+    summary="A recruiter's risk score, explained",
+    responses={status.HTTP_304_NOT_MODIFIED: {"description": "Not modified (If-None-Match matched the ETag)"}},
+)
+def get_recruiter_risk(
+    session: SessionDep,
+    principal: Reader,
+    recruiter_id: RecruiterId,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
+) -> RiskExplanation | Response:
+    """The recruiter's score from the recruiter paths through it (it places workers at a site, or
+    it is an agent above the sub-agent who does: who paid the fees, how much, licences,
+    certifications, chain depth) and the findings of its own assessments; no inherent component
+    (that is a site's). Evidence you cannot see is one `pooled_signal` item per component, as for
+    facilities; the ETag and If-None-Match work the same way."""
+    explained = explain.recruiter_risk_or_raise(session, principal, public_id=recruiter_id, now=utcnow())
+    if _matches(if_none_match, explained.etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": explained.etag})
+    response.headers["ETag"] = explained.etag
+    return explained.explanation

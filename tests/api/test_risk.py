@@ -28,6 +28,7 @@ class World:
     finding: str
     assessment: str
     path: str
+    agent: str
     tokens: dict[str, str]
 
 
@@ -59,6 +60,7 @@ async def _world(api: httpx.AsyncClient, sessions: sessionmaker[Session]) -> Wor
             finding=str(net.finding.id),
             assessment=s.get_one(Assessment, net.finding.assessment_id).public_id,
             path=f"{net.placing.public_id}+{net.subcontract.public_id}",
+            agent=net.agent.public_id,
             tokens={},
         )
     for name, c in creds.items():
@@ -147,3 +149,32 @@ class TestFacilityRisk:
         creds = make_organization_with_client(committing_sessions, scopes="graph:read")
         response = await api.get(f"{BASE}/{world.site}", headers=bearer(await fetch_token(api, creds)))
         assert response.status_code == 403
+
+
+class TestRecruiterRisk:
+    async def test_scores_the_paths_through_it_the_same_for_everyone_named_only_for_their_contributor(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]
+    ) -> None:
+        world = await _world(api, committing_sessions)
+        bodies = {}
+        for who in ("brand", "other", "ctip"):
+            response = await api.get(f"/v1/risk/recruiters/{world.agent}", headers=bearer(world.tokens[who]))
+            assert response.status_code == 200, response.text
+            bodies[who] = response.json()
+        assert len({b["score"] for b in bodies.values()}) == 1
+        assert bodies["brand"]["subject_kind"] == "recruiter"
+        (path,) = _items(bodies["brand"], "recruitment")
+        assert (path["kind"], path["ref"]) == ("recruiter_path", world.path)
+        for who in ("other", "ctip"):
+            (pooled,) = _items(bodies[who], "recruitment")
+            assert (pooled["kind"], pooled["count"]) == ("pooled_signal", 1)
+            assert world.path.split("+")[0] not in str(bodies[who])
+        assert _items(bodies["brand"], "inherent") == []
+
+    async def test_unknown_recruiters_and_facility_ids_are_404(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]
+    ) -> None:
+        world = await _world(api, committing_sessions)
+        for missing in ("LR-AAAA-AAAA-A", world.site):
+            response = await api.get(f"/v1/risk/recruiters/{missing}", headers=bearer(world.tokens["brand"]))
+            assert response.status_code == 404

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from graph.models import EndpointKind, FeePayer, RelationshipKind
 from ingest.canonical import IloIndicator, Severity
 from risk import recompute
-from risk.gather import gather
+from risk.gather import gather, gather_recruiters
 from risk.method import current_method
 from risk.models import RiskScore
 from risk.scoring import score
@@ -141,7 +141,7 @@ class TestRecompute:
             r.subject_id: (r.score, r.band, r.confidence, r.components, r.inputs_fingerprint)
             for r in session.scalars(sa.select(RiskScore).where(RiskScore.subject_id.in_([net.site.id, other.id])))
         }
-        session.execute(sa.delete(RiskScore))
+        session.execute(sa.delete(RiskScore).where(RiskScore.subject_id.in_([net.site.id, other.id])))
         recompute.recompute_facilities(session, [net.site.id, other.id], today=TODAY)
         again = {
             r.subject_id: (r.score, r.band, r.confidence, r.components, r.inputs_fingerprint)
@@ -149,3 +149,22 @@ class TestRecompute:
         }
         assert stored == again
         assert recompute.recompute_all(session, today=TODAY).written == 0
+
+
+class TestGatherRecruiters:
+    def test_every_recruiter_of_a_chain_gets_its_paths_and_its_own_findings(self, session: Session) -> None:
+        net = make_network(session)
+        idle = make_recruiter(session)
+        inputs = gather_recruiters(session, [net.agent.id, net.sub_agent.id, idle.id], METHOD, today=TODAY)
+        path = f"{net.placing.public_id}+{net.subcontract.public_id}"
+        assert [p.ref for p in inputs[net.agent.id].recruitment] == [path]
+        assert [p.ref for p in inputs[net.sub_agent.id].recruitment] == [path]
+        assert inputs[idle.id].recruitment == ()
+        assert inputs[net.agent.id].site.tier is None
+
+    def test_stores_recruiter_scores_apart_from_facility_scores(self, session: Session) -> None:
+        net = make_network(session)
+        assert recompute.recompute_recruiters(session, [net.agent.id], today=TODAY).written == 1
+        stored = session.scalars(sa.select(RiskScore).where(RiskScore.subject_id == net.agent.id)).one()
+        assert stored.subject_kind == "recruiter"
+        assert stored.score > 0
