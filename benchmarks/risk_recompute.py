@@ -234,9 +234,21 @@ def measure(url: str, what: str, sample: int, seed: int) -> dict[str, Any]:
                     score(inputs, method)
         result = {"scored": len(chosen), "total": len(ids)}
     result["seconds"] = time.perf_counter() - started
-    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mib"] = _peak_rss_mib()
     engine.dispose()
     return result
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident set. Linux's VmHWM starts afresh at exec; ru_maxrss would carry
+    the forking parent's peak (the network build) over into the measuring subprocess."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _in_subprocess(url: str, what: str, sample: int, seed: int) -> dict[str, Any]:

@@ -39,6 +39,8 @@ class Outcome:
 
 def _plain(value: Any) -> Any:
     """Inputs as JSON-ready values: dataclasses as {field: value}, sets sorted, enums as values."""
+    if value is None or isinstance(value, str | int | float):  # StrEnum members are str: their value
+        return value.value if isinstance(value, Enum) else value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, frozenset):
