@@ -32,8 +32,10 @@ def recompute_command(
                 raise typer.Exit(2) from exc
             outcome = recompute.recompute_facilities(session, ids)
         else:
-            total = len(recompute.all_facility_ids(session))
             with Progress() as progress:
-                task = progress.add_task("Scoring facilities", total=total)
-                outcome = recompute.recompute_all(session, progress=lambda n: progress.advance(task, n))
+                sites = progress.add_task("Scoring facilities", total=len(recompute.all_facility_ids(session)))
+                outcome = recompute.recompute_all(session, progress=lambda n: progress.advance(sites, n))
+                agents = progress.add_task("Scoring recruiters", total=len(recompute.all_recruiter_ids(session)))
+                recruiters = recompute.recompute_all_recruiters(session, progress=lambda n: progress.advance(agents, n))
+            typer.echo(f"{recruiters.scored} recruiters scored, {recruiters.written} stored scores changed")
     typer.echo(f"{outcome.scored} facilities scored, {outcome.written} stored scores changed")

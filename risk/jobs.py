@@ -13,6 +13,7 @@ from risk import recompute
 
 RECOMPUTE_FACILITY = "risk.recompute_facility"
 RECOMPUTE_ALL = "risk.recompute_all"
+RECOMPUTE_RECRUITER = "risk.recompute_recruiter"
 
 
 def recompute_facility(*, facility_id: str) -> None:
@@ -25,12 +26,24 @@ def recompute_facility(*, facility_id: str) -> None:
         engine.dispose()
 
 
+def recompute_recruiter(*, recruiter_id: str) -> None:
+    """Recompute one recruiter's stored score (after a change to its links, assessments, licence)."""
+    engine = create_engine(get_settings())
+    try:
+        with transaction(create_sessionmaker(engine)) as session:
+            recompute.recompute_recruiters(session, [uuid.UUID(recruiter_id)])
+    finally:
+        engine.dispose()
+
+
 def recompute_all() -> None:
-    """Recompute every facility's stored score (after a reference data import or a method change)."""
+    """Recompute every facility's and recruiter's stored score (after a reference data import or a
+    method change)."""
     engine = create_engine(get_settings())
     try:
         with transaction(create_sessionmaker(engine)) as session:
             recompute.recompute_all(session)
+            recompute.recompute_all_recruiters(session)
     finally:
         engine.dispose()
 
@@ -39,3 +52,4 @@ def register_jobs(register: Callable[[str, Callable[..., Any]], Any]) -> None:
     """Register the risk jobs with the job registry (``core.jobs``) by their names."""
     register(RECOMPUTE_FACILITY, recompute_facility)
     register(RECOMPUTE_ALL, recompute_all)
+    register(RECOMPUTE_RECRUITER, recompute_recruiter)

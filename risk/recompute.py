@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.ids import uuid7
-from graph.models import Facility
+from graph.models import Facility, Recruiter
 from risk.gather import gather, gather_recruiters
 from risk.inputs import RiskInputs
 from risk.method import Method, current_method
@@ -240,3 +240,29 @@ def _rows(ids: list[uuid.UUID], values: list[RiskInputs], scores: Scores, method
 def _batches(ids: list[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
     for start in range(0, len(ids), BATCH):
         yield ids[start : start + BATCH]
+
+
+def all_recruiter_ids(session: Session) -> list[uuid.UUID]:
+    return list(
+        session.scalars(sa.select(Recruiter.id).where(Recruiter.merged_into_id.is_(None)).order_by(Recruiter.id))
+    )
+
+
+def recompute_all_recruiters(
+    session: Session,
+    *,
+    method: Method | None = None,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Every recruiter, in batches (set-based gathering; a recruiter's paths are few, so ``score``
+    per recruiter is cheap next to the facility recompute)."""
+    method = method or current_method()
+    today = today or utcnow().date()
+    scored = written = 0
+    for batch in _batches(all_recruiter_ids(session)):
+        outcome = recompute_recruiters(session, batch, method=method, today=today)
+        scored, written = scored + outcome.scored, written + outcome.written
+        if progress is not None:
+            progress(len(batch))
+    return Outcome(scored=scored, written=written)

@@ -38,13 +38,15 @@ def _network(db: Engine) -> list[str]:
 
 
 class TestRecompute:
-    def test_all_scores_every_facility_then_finds_nothing_changed(self, loomline: Loomline, db: Engine) -> None:
+    def test_all_scores_every_site_and_recruiter_then_nothing_changed(self, loomline: Loomline, db: Engine) -> None:
         _network(db)
         first = succeeded(loomline("risk", "recompute", "--all")).stdout
         again = succeeded(loomline("risk", "recompute", "--all")).stdout
         assert "2 facilities scored, 2 stored scores changed" in first
+        assert "2 recruiters scored, 2 stored scores changed" in first
         assert "2 facilities scored, 0 stored scores changed" in again
-        assert count(db, RiskScore) == 2
+        assert "2 recruiters scored, 0 stored scores changed" in again
+        assert count(db, RiskScore) == 4
 
     def test_one_facility(self, loomline: Loomline, db: Engine) -> None:
         site, _ = _network(db)

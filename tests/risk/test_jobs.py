@@ -9,10 +9,11 @@ from risk import jobs
 
 
 class TestRegisterJobs:
-    def test_registers_both_recompute_jobs_by_name(self) -> None:
+    def test_registers_the_recompute_jobs_by_name(self) -> None:
         registry: dict[str, Callable[..., Any]] = {}
         jobs.register_jobs(registry.__setitem__)
         assert registry == {
             "risk.recompute_facility": jobs.recompute_facility,
             "risk.recompute_all": jobs.recompute_all,
+            "risk.recompute_recruiter": jobs.recompute_recruiter,
         }
