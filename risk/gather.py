@@ -27,23 +27,22 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from graph.models import EndpointKind, Facility, FeePayer, Recruiter, RecruiterCertification, Relationship
+from graph.models import EndpointKind, Facility, Recruiter, Relationship
 from graph.models import RelationshipKind as Kind
 from graph.relationship_repository import active
 from ingest.assessments.models import Assessment, CorrectiveAction, Finding
 from ingest.canonical import ActionStatus, AssessmentType, IloIndicator
-from risk.inputs import AssessmentSeen, FindingEvidence, GoodsFlag, RecruiterPath, RiskInputs, SiteProfile
+from risk import recruiter_paths
+from risk.inputs import AssessmentSeen, FindingEvidence, GoodsFlag, RiskInputs, SiteProfile
 from risk.method import Method
 from risk.reference.models import CountryIndexValue, GoodsListPair, ReferenceEdition
 
-#: Longest recruiter chain followed back from a site (guards against cycles in stated links).
-MAX_CHAIN = 6
 _TRUSTED_TYPES = frozenset({AssessmentType.audit, AssessmentType.verified, AssessmentType.vcc})
 _OPEN = (ActionStatus.open, ActionStatus.progress)
 
@@ -66,7 +65,7 @@ def gather(
     index, index_ref = _country_index(session)
     findings = _findings(session, ids, method, today)
     seen = _assessments(session, ids, today)
-    paths = _paths(session, ids, today)
+    paths = recruiter_paths.paths_into(session, ids, today)
     result: dict[uuid.UUID, RiskInputs] = {}
     for site in sites:
         tier = tiers.get(site.id)
@@ -91,26 +90,21 @@ def gather(
     return result
 
 
-def _into(kind: Kind, ids: Iterable[uuid.UUID], today: date) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        Relationship.kind == kind,
-        Relationship.to_kind == (EndpointKind.recruiter if kind is Kind.subcontracts else EndpointKind.facility),
-        Relationship.to_id.in_(list(ids)),
-        active(today),
-    )
-
-
 def _tiers(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, int]:
     rows = session.execute(
         sa.select(Relationship.to_id, sa.func.min(Relationship.tier))
-        .where(_into(Kind.sources_from, ids, today), Relationship.tier.is_not(None))
+        .where(recruiter_paths.links_into(Kind.sources_from, ids, today), Relationship.tier.is_not(None))
         .group_by(Relationship.to_id)
     ).all()
     return {site_id: int(tier) for site_id, tier in rows if tier is not None}
 
 
 def _supplied(session: Session, ids: list[uuid.UUID], today: date) -> set[uuid.UUID]:
-    return set(session.scalars(sa.select(Relationship.to_id).where(_into(Kind.supplies, ids, today)).distinct()))
+    return set(
+        session.scalars(
+            sa.select(Relationship.to_id).where(recruiter_paths.links_into(Kind.supplies, ids, today)).distinct()
+        )
+    )
 
 
 def _latest_edition(kind: str) -> sa.ScalarSelect[uuid.UUID]:
@@ -245,101 +239,6 @@ def _assessments(session: Session, ids: list[uuid.UUID], today: date) -> dict[uu
     return by_site
 
 
-def _paths(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[RecruiterPath]]:
-    links = session.execute(
-        sa.select(
-            Relationship.to_id,
-            Relationship.from_id,
-            Relationship.public_id,
-            Relationship.fee_payer,
-            Relationship.fee_per_worker,
-            Relationship.fee_currency,
-        )
-        .where(_into(Kind.recruits_for, ids, today), Relationship.from_kind == EndpointKind.recruiter)
-        .order_by(Relationship.public_id)
-    ).all()
-    if not links:
-        return {}
-    parents = _agents_above(session, {link.from_id for link in links}, today)
-    recruiter_ids = {link.from_id for link in links} | {p for ps in parents.values() for p, _ in ps}
-    licensed, certified = _recruiter_standing(session, recruiter_ids, today)
-    by_site: dict[uuid.UUID, list[RecruiterPath]] = defaultdict(list)
-    for link in links:
-        usd = link.fee_per_worker if (link.fee_currency or "").upper() == "USD" else None
-        for chain, refs in _chains(link.from_id, parents):
-            by_site[link.to_id].append(
-                RecruiterPath(
-                    ref="+".join([link.public_id, *refs]),
-                    depth=len(chain),
-                    fee_payer=link.fee_payer or FeePayer.unknown,
-                    fee_per_worker_usd=usd,
-                    licensed=all(r in licensed for r in chain),
-                    certified=all(r in certified for r in chain),
-                )
-            )
-    return by_site
-
-
-def _agents_above(
-    session: Session, recruiter_ids: set[uuid.UUID], today: date
-) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
-    """Sub-agent -> [(agent, link public id)], level by level up to ``MAX_CHAIN`` (one query a level)."""
-    parents: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = defaultdict(list)
-    frontier, seen = set(recruiter_ids), set(recruiter_ids)
-    for _ in range(MAX_CHAIN - 1):
-        if not frontier:
-            break
-        rows = session.execute(
-            sa.select(Relationship.to_id, Relationship.from_id, Relationship.public_id)
-            .where(_into(Kind.subcontracts, frontier, today), Relationship.from_kind == EndpointKind.recruiter)
-            .order_by(Relationship.public_id)
-        ).all()
-        for sub_agent, agent, public_id in rows:
-            parents[sub_agent].append((agent, public_id))
-        frontier = {agent for _, agent, _ in rows} - seen
-        seen |= frontier
-    return parents
-
-
-def _chains(
-    start: uuid.UUID, parents: dict[uuid.UUID, list[tuple[uuid.UUID, str]]]
-) -> list[tuple[list[uuid.UUID], list[str]]]:
-    """Every chain from ``start`` up to an agent with no agent above it (cycles cut)."""
-    done: list[tuple[list[uuid.UUID], list[str]]] = []
-    stack: list[tuple[list[uuid.UUID], list[str]]] = [([start], [])]
-    while stack:
-        chain, refs = stack.pop()
-        above = [(a, ref) for a, ref in parents.get(chain[-1], []) if a not in chain]
-        if not above or len(chain) >= MAX_CHAIN:
-            done.append((chain, refs))
-            continue
-        stack.extend(([*chain, agent], [*refs, ref]) for agent, ref in reversed(above))
-    return done
-
-
-def _recruiter_standing(
-    session: Session, recruiter_ids: set[uuid.UUID], today: date
-) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
-    ids = list(recruiter_ids)
-    licensed = set(
-        session.scalars(
-            sa.select(Recruiter.id).where(
-                Recruiter.id.in_(ids), Recruiter.licence_number.is_not(None), Recruiter.licence_number != ""
-            )
-        )
-    )
-    certified = set(
-        session.scalars(
-            sa.select(RecruiterCertification.recruiter_id).where(
-                RecruiterCertification.recruiter_id.in_(ids),
-                sa.or_(RecruiterCertification.valid_from.is_(None), RecruiterCertification.valid_from <= today),
-                sa.or_(RecruiterCertification.valid_to.is_(None), RecruiterCertification.valid_to >= today),
-            )
-        )
-    )
-    return licensed, certified
-
-
 def gather_recruiters(
     session: Session, recruiter_ids: Sequence[uuid.UUID], method: Method, *, today: date
 ) -> dict[uuid.UUID, RiskInputs]:
@@ -360,8 +259,12 @@ def gather_recruiters(
     links_of: dict[uuid.UUID, set[str]] = defaultdict(set)
     for recruiter_id, public_id in stated:
         links_of[recruiter_id].add(public_id)
-    sites = _sites_served(session, ids, today)
-    paths = [p for site_paths in _paths(session, sites, today).values() for p in site_paths] if sites else []
+    sites = recruiter_paths.sites_served(session, ids, today)
+    paths = (
+        [p for site_paths in recruiter_paths.paths_into(session, sites, today).values() for p in site_paths]
+        if sites
+        else []
+    )
     findings = _findings(session, ids, method, today)
     seen = _assessments(session, ids, today)
     return {
@@ -372,36 +275,3 @@ def gather_recruiters(
         )
         for r in ids
     }
-
-
-def _sites_served(session: Session, ids: list[uuid.UUID], today: date) -> list[uuid.UUID]:
-    """Sites the recruiters place workers at, themselves or through their sub-agents (level by level)."""
-    frontier, seen = set(ids), set(ids)
-    for _ in range(MAX_CHAIN - 1):
-        below = set(
-            session.scalars(
-                sa.select(Relationship.to_id).where(
-                    Relationship.kind == Kind.subcontracts,
-                    Relationship.from_kind == EndpointKind.recruiter,
-                    Relationship.from_id.in_(list(frontier)),
-                    active(today),
-                )
-            )
-        )
-        frontier = below - seen
-        if not frontier:
-            break
-        seen |= frontier
-    return list(
-        session.scalars(
-            sa.select(Relationship.to_id)
-            .where(
-                Relationship.kind == Kind.recruits_for,
-                Relationship.from_kind == EndpointKind.recruiter,
-                Relationship.to_kind == EndpointKind.facility,
-                Relationship.from_id.in_(list(seen)),
-                active(today),
-            )
-            .distinct()
-        )
-    )
