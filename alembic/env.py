@@ -16,6 +16,7 @@ import graph.models  # noqa: F401  (registers the tables on Base.metadata)
 import ingest.assessments.models
 import ingest.uploads.models  # noqa: F401
 import policies.models  # noqa: F401
+import risk.models
 import risk.reference.models  # noqa: F401
 from core.db import Base, create_engine
 from core.migrations import include_object, version_table_schema

@@ -28,9 +28,11 @@ from api.routers import (
     uploads,
 )
 from api.routers import graph as graph_queries
+from api.routers import risk as risk_routes
 from core.db import create_engine, create_sessionmaker
 from core.settings import Settings, get_settings
 from ingest.uploads.runner import start_job_runner
+from risk.jobs import register_all_jobs
 
 API_PREFIX = "/v1"
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(engine)
         # No database work here: the process must start (and /readyz say why it is not ready)
         # even while the database is down. The first token request creates the first key.
+        register_all_jobs()
         runner = start_job_runner(settings, app.state.sessionmaker)
         yield
         if runner is not None:
@@ -81,5 +84,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(access_requests.router)
     v1.include_router(corrective_actions.router)
     v1.include_router(uploads.router)
+    v1.include_router(risk_routes.router)
     app.include_router(v1)
     return app

@@ -1,7 +1,7 @@
 """``loomline upload assessment FILE --scheme S --facility ID --org ORG``: upload one assessment
 file as a member organisation, with the same rules as ``POST /v1/assessments``.
 
-The integrator registers :func:`upload_assessment` on the ``upload`` sub-command of ``cli/main.py``.
+Registered on the ``upload`` command group in ``cli/main.py``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from typing import Annotated
 import typer
 
 from cli.common import print_json, session_scope
-from core.errors import ErrorItem, InvalidInput, NotFound
+from cli.upload import find_organization
+from core.errors import ErrorItem, InvalidInput
 from core.principal import Principal
 from core.settings import get_settings
 from ingest.assessments import upload
 from ingest.canonical import Scheme
 from ingest.formats import detect_format
 from ingest.tabular import ReadLimits
-from policies.models import Organization
 from policies.scopes import ALL_SCOPES
 
 CLI_CLIENT_ID = "cli"
@@ -30,7 +30,9 @@ def upload_assessment(
     file: Annotated[Path, typer.Argument(help="Assessment file: .csv, .xlsx or .json (docs/formats).")],
     scheme: Annotated[Scheme, typer.Option(help="Assessment scheme of the file.")],
     facility: Annotated[str, typer.Option(help="Public id of the subject: facility LL-... or recruiter LR-...")],
-    org: Annotated[uuid.UUID, typer.Option(help="Id of the uploading organisation (auditor or subject owner).")],
+    org: Annotated[
+        str, typer.Option(help="The uploading organisation (auditor or subject owner): its id or name slug.")
+    ],
 ) -> None:
     """Upload one assessment; print it (id, findings, whether it was new or superseded one)."""
     file_format = detect_format(file.name)
@@ -39,9 +41,7 @@ def upload_assessment(
     with session_scope() as session:
         if file_format is None:
             raise InvalidInput("Name the file .csv, .xlsx or .json.", errors=[ErrorItem(("file",), "unknown format")])
-        organization = session.get(Organization, org)
-        if organization is None:
-            raise NotFound(f"No organisation {org}.")
+        organization = find_organization(session, org)
         principal = Principal(
             organization_id=organization.id,
             organization_kind=organization.kind,

@@ -11,7 +11,7 @@ import typer
 from core import jobs
 from core.db import create_engine, create_sessionmaker
 from core.settings import get_settings
-from ingest.uploads.runner import register_jobs
+from risk.jobs import register_all_jobs
 
 jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
 
@@ -22,7 +22,7 @@ def jobs_run(
 ) -> None:
     """Run queued jobs: until the queue is empty (--once), or forever, polling for new ones."""
     settings = get_settings()
-    register_jobs()
+    register_all_jobs()
     engine = create_engine(settings)
     sessions = create_sessionmaker(engine)
     stale_after = timedelta(seconds=settings.jobs_stale_seconds)

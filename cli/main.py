@@ -8,10 +8,12 @@ from typing import Annotated
 
 import typer
 
+from cli.assessment_upload import upload_assessment
 from cli.common import print_json, session_scope
 from cli.demo import load_demo
 from cli.jobs import jobs_app
 from cli.reference import reference_app
+from cli.risk import risk_app
 from cli.upload import upload_app
 from core import migrations
 from core.db import create_engine
@@ -29,6 +31,7 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (org_app, "org"), (client_app, "client"), (keys_app, "keys"), (audit_app, "audit")):
     app.add_typer(sub, name=name)
 app.add_typer(reference_app, name="reference")
+app.add_typer(risk_app, name="risk")
 
 
 @app.command()
@@ -131,6 +134,7 @@ def demo() -> None:
 
 
 app.add_typer(jobs_app, name="jobs")
+upload_app.command("assessment")(upload_assessment)
 app.add_typer(upload_app, name="upload")
 
 if __name__ == "__main__":

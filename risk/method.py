@@ -56,6 +56,20 @@ class Inherent(_Frozen):
     per_tier_below_first: Weight
     max_tier_counted: int = Field(ge=1)
     sectors: dict[str, Weight]
+    #: Sector or product type (lower case) -> the ILAB goods it stands for (see risk/gather.py).
+    goods_by_sector: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    def goods_for(self, *labels: str | None) -> frozenset[str]:
+        """ILAB good names (case folded) a site of these sector / product type labels stands for:
+        the configured goods of each label, and a good named exactly like the label."""
+        names: set[str] = set()
+        for label in labels:
+            if not label or not label.strip():
+                continue
+            key = label.strip().casefold()
+            names.add(key)
+            names.update(good.casefold() for good in self.goods_by_sector.get(key, ()))
+        return frozenset(names)
 
 
 class Evidence(_Frozen):

@@ -14,6 +14,7 @@ import graph.models  # noqa: F401  (registers the tables)
 import ingest.assessments.models
 import ingest.uploads.models  # noqa: F401
 import policies.models  # noqa: F401
+import risk.models
 import risk.reference.models  # noqa: F401
 from core import migrations
 from core.db import Base, create_engine

@@ -8,17 +8,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.jobs import JobRunner
 from core.settings import Settings
-from ingest.uploads import jobs as upload_jobs
-
-
-def register_jobs() -> None:
-    """Register every job body this installation runs (idempotent)."""
-    upload_jobs.register()
 
 
 def start_job_runner(settings: Settings, sessions: sessionmaker[Session]) -> JobRunner | None:
-    """Start running queued jobs in a thread of this process, when the settings say so."""
-    register_jobs()
+    """Start running queued jobs in a thread of this process, when the settings say so (register
+    the job bodies first: ``risk.jobs.register_all_jobs``)."""
     if not settings.jobs_in_process:
         return None
     runner = JobRunner(

@@ -1,0 +1,84 @@
+"""Risk scores with their explanations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Response, status
+
+from api.deps import SessionDep, principal_with
+from api.problems import PROBLEM_RESPONSES
+from core.clock import utcnow
+from core.principal import Principal
+from core.text import NO_NUL_PATTERN
+from policies.scopes import ApiScope
+from risk import explain
+from risk.schemas import RiskExplanation
+
+router = APIRouter(prefix="/risk", tags=["risk"], responses=PROBLEM_RESPONSES)
+
+Reader = Annotated[Principal, principal_with(ApiScope.risk_read)]
+FacilityId = Annotated[str, Path(max_length=64, pattern=NO_NUL_PATTERN, description="Public id LL-XXXX-XXXX-C")]
+IfNoneMatch = Annotated[str | None, Header(max_length=2000, pattern=NO_NUL_PATTERN)]
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if if_none_match is None:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags
+
+
+@router.get(
+    "/facilities/{facility_id}",
+    response_model=RiskExplanation,
+    summary="A facility's risk score, explained",
+    responses={status.HTTP_304_NOT_MODIFIED: {"description": "Not modified (If-None-Match matched the ETag)"}},
+)
+def get_facility_risk(
+    session: SessionDep,
+    principal: Reader,
+    facility_id: FacilityId,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
+) -> RiskExplanation | Response:
+    """The facility's score (0-100), band and confidence, with its inherent, evidence and
+    recruitment components. Each item names its evidence only when you may see it: a finding of
+    an assessment shared with you, a recruiter path whose links you can see, reference rows and the
+    site's profile. Evidence you cannot see counts all the same, as one `pooled_signal` item per
+    component ("pooled signal from N assessments you cannot see"), so the total is the same for
+    every member. The ETag changes with the method version, the score's inputs and what you may
+    see; send it back in If-None-Match to get a 304. The method: docs/risk-method.md."""
+    explained = explain.facility_risk_or_raise(session, principal, public_id=facility_id, now=utcnow())
+    if _matches(if_none_match, explained.etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": explained.etag})
+    response.headers["ETag"] = explained.etag
+    return explained.explanation
+
+
+RecruiterId = Annotated[str, Path(max_length=64, pattern=NO_NUL_PATTERN, description="Public id LR-XXXX-XXXX-C")]
+
+
+@router.get(
+    "/recruiters/{recruiter_id}",
+    response_model=RiskExplanation,
+    summary="A recruiter's risk score, explained",
+    responses={status.HTTP_304_NOT_MODIFIED: {"description": "Not modified (If-None-Match matched the ETag)"}},
+)
+def get_recruiter_risk(
+    session: SessionDep,
+    principal: Reader,
+    recruiter_id: RecruiterId,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
+) -> RiskExplanation | Response:
+    """The recruiter's score from the recruiter paths through it (it places workers at a site, or
+    it is an agent above the sub-agent who does: who paid the fees, how much, licences,
+    certifications, chain depth) and the findings of its own assessments; no inherent component
+    (that is a site's). Evidence you cannot see is one `pooled_signal` item per component, as for
+    facilities; the ETag and If-None-Match work the same way."""
+    explained = explain.recruiter_risk_or_raise(session, principal, public_id=recruiter_id, now=utcnow())
+    if _matches(if_none_match, explained.etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": explained.etag})
+    response.headers["ETag"] = explained.etag
+    return explained.explanation

@@ -1,0 +1,159 @@
+"""Recruiter paths into sites, read from the database in set-based queries (one query per chain
+level): each active ``recruits_for`` link into a site, followed back through active
+``subcontracts`` links (agent -> sub-agent) to the top agent. The rules are in ``risk.gather``'s
+docstring and docs/risk-method.md."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from graph.models import EndpointKind, FeePayer, Recruiter, RecruiterCertification, Relationship
+from graph.models import RelationshipKind as Kind
+from graph.relationship_repository import active
+from risk.inputs import RecruiterPath
+
+#: Longest recruiter chain followed back from a site (guards against cycles in stated links).
+MAX_CHAIN = 6
+
+
+def links_into(kind: Kind, ids: Iterable[uuid.UUID], today: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Relationship.kind == kind,
+        Relationship.to_kind == (EndpointKind.recruiter if kind is Kind.subcontracts else EndpointKind.facility),
+        Relationship.to_id.in_(list(ids)),
+        active(today),
+    )
+
+
+def paths_into(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[RecruiterPath]]:
+    links = session.execute(
+        sa.select(
+            Relationship.to_id,
+            Relationship.from_id,
+            Relationship.public_id,
+            Relationship.fee_payer,
+            Relationship.fee_per_worker,
+            Relationship.fee_currency,
+        )
+        .where(links_into(Kind.recruits_for, ids, today), Relationship.from_kind == EndpointKind.recruiter)
+        .order_by(Relationship.public_id)
+    ).all()
+    if not links:
+        return {}
+    parents = _agents_above(session, {link.from_id for link in links}, today)
+    recruiter_ids = {link.from_id for link in links} | {p for ps in parents.values() for p, _ in ps}
+    licensed, certified = _recruiter_standing(session, recruiter_ids, today)
+    by_site: dict[uuid.UUID, list[RecruiterPath]] = defaultdict(list)
+    for link in links:
+        usd = link.fee_per_worker if (link.fee_currency or "").upper() == "USD" else None
+        for chain, refs in _chains(link.from_id, parents):
+            by_site[link.to_id].append(
+                RecruiterPath(
+                    ref="+".join([link.public_id, *refs]),
+                    depth=len(chain),
+                    fee_payer=link.fee_payer or FeePayer.unknown,
+                    fee_per_worker_usd=usd,
+                    licensed=all(r in licensed for r in chain),
+                    certified=all(r in certified for r in chain),
+                )
+            )
+    return by_site
+
+
+def _agents_above(
+    session: Session, recruiter_ids: set[uuid.UUID], today: date
+) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
+    """Sub-agent -> [(agent, link public id)], level by level up to ``MAX_CHAIN`` (one query a level)."""
+    parents: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = defaultdict(list)
+    frontier, seen = set(recruiter_ids), set(recruiter_ids)
+    for _ in range(MAX_CHAIN - 1):
+        if not frontier:
+            break
+        rows = session.execute(
+            sa.select(Relationship.to_id, Relationship.from_id, Relationship.public_id)
+            .where(links_into(Kind.subcontracts, frontier, today), Relationship.from_kind == EndpointKind.recruiter)
+            .order_by(Relationship.public_id)
+        ).all()
+        for sub_agent, agent, public_id in rows:
+            parents[sub_agent].append((agent, public_id))
+        frontier = {agent for _, agent, _ in rows} - seen
+        seen |= frontier
+    return parents
+
+
+def _chains(
+    start: uuid.UUID, parents: dict[uuid.UUID, list[tuple[uuid.UUID, str]]]
+) -> list[tuple[list[uuid.UUID], list[str]]]:
+    """Every chain from ``start`` up to an agent with no agent above it (cycles cut)."""
+    done: list[tuple[list[uuid.UUID], list[str]]] = []
+    stack: list[tuple[list[uuid.UUID], list[str]]] = [([start], [])]
+    while stack:
+        chain, refs = stack.pop()
+        above = [(a, ref) for a, ref in parents.get(chain[-1], []) if a not in chain]
+        if not above or len(chain) >= MAX_CHAIN:
+            done.append((chain, refs))
+            continue
+        stack.extend(([*chain, agent], [*refs, ref]) for agent, ref in reversed(above))
+    return done
+
+
+def _recruiter_standing(
+    session: Session, recruiter_ids: set[uuid.UUID], today: date
+) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
+    ids = list(recruiter_ids)
+    licensed = set(
+        session.scalars(
+            sa.select(Recruiter.id).where(
+                Recruiter.id.in_(ids), Recruiter.licence_number.is_not(None), Recruiter.licence_number != ""
+            )
+        )
+    )
+    certified = set(
+        session.scalars(
+            sa.select(RecruiterCertification.recruiter_id).where(
+                RecruiterCertification.recruiter_id.in_(ids),
+                sa.or_(RecruiterCertification.valid_from.is_(None), RecruiterCertification.valid_from <= today),
+                sa.or_(RecruiterCertification.valid_to.is_(None), RecruiterCertification.valid_to >= today),
+            )
+        )
+    )
+    return licensed, certified
+
+
+def sites_served(session: Session, ids: list[uuid.UUID], today: date) -> list[uuid.UUID]:
+    """Sites the recruiters place workers at, themselves or through their sub-agents (level by level)."""
+    frontier, seen = set(ids), set(ids)
+    for _ in range(MAX_CHAIN - 1):
+        below = set(
+            session.scalars(
+                sa.select(Relationship.to_id).where(
+                    Relationship.kind == Kind.subcontracts,
+                    Relationship.from_kind == EndpointKind.recruiter,
+                    Relationship.from_id.in_(list(frontier)),
+                    active(today),
+                )
+            )
+        )
+        frontier = below - seen
+        if not frontier:
+            break
+        seen |= frontier
+    return list(
+        session.scalars(
+            sa.select(Relationship.to_id)
+            .where(
+                Relationship.kind == Kind.recruits_for,
+                Relationship.from_kind == EndpointKind.recruiter,
+                Relationship.to_kind == EndpointKind.facility,
+                Relationship.from_id.in_(list(seen)),
+                active(today),
+            )
+            .distinct()
+        )
+    )
