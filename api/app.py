@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.middleware import RequestIdMiddleware
@@ -21,6 +23,7 @@ from api.routers import (
     facility_claims,
     facility_matches,
     health,
+    maps,
     organizations,
     recruiter_matches,
     recruiters,
@@ -35,6 +38,7 @@ from ingest.uploads.runner import start_job_runner
 from risk.jobs import register_all_jobs
 
 API_PREFIX = "/v1"
+STATIC = Path(__file__).with_name("static")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -85,5 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(corrective_actions.router)
     v1.include_router(uploads.router)
     v1.include_router(risk_routes.router)
+    v1.include_router(maps.router)
     app.include_router(v1)
+    app.include_router(maps.page_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -19,6 +19,7 @@ from ingest.assessments.models import Assessment
 from policies import service as policies_service
 from policies.models import OAuthClient, Organization
 from policies.scopes import ALL_SCOPES, ApiScope
+from risk import recompute
 
 DEMO_CLIENT_NAME = "demo"
 
@@ -143,4 +144,7 @@ def load_demo(session: Session) -> DemoData:
         brands=brands,
     )
     assessments = load_demo_assessments(session, actors, sites=sites, recruiters=recruiters.recruiters)
+    # Scores for the demo's maps and explanations (unchanged inputs write nothing on a second load).
+    recompute.recompute_all(session)
+    recompute.recompute_all_recruiters(session)
     return DemoData(clients=clients, sites=sites, recruiters=recruiters, links=links, assessments=assessments)

@@ -12,6 +12,7 @@ from cli.assessment_upload import upload_assessment
 from cli.common import print_json, session_scope
 from cli.demo import load_demo
 from cli.jobs import jobs_app
+from cli.maps import map_command
 from cli.reference import reference_app
 from cli.risk import risk_app
 from cli.upload import upload_app
@@ -135,6 +136,7 @@ def demo() -> None:
 
 app.add_typer(jobs_app, name="jobs")
 upload_app.command("assessment")(upload_assessment)
+app.command("map")(map_command)
 app.add_typer(upload_app, name="upload")
 
 if __name__ == "__main__":

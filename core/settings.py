@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     clock_skew_seconds: int = Field(30, ge=0, le=300, description="Leeway for exp/nbf/iat between servers.")
     assessment_max_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Largest assessment upload (bytes).")
     assessment_max_rows: int = Field(50_000, ge=1, description="Most data rows in one assessment upload.")
+    map_min_sites: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description="k-anonymity: fewest sites behind a map figure the caller cannot see site by site.",
+    )
 
     jobs_in_process: bool = Field(
         True,

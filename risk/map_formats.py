@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import math
-import tempfile
 from collections.abc import Hashable, Mapping
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -25,6 +23,7 @@ from shapely.geometry.polygon import orient
 
 from ingest.csv_safety import write_csv
 from risk.aggregation import COLUMNS
+from risk.geopackage import write_geopackage
 
 #: Band colours (low -> severe), colour-blind safe (ColorBrewer YlOrRd).
 BAND_COLOURS = {"low": "#ffffb2", "medium": "#fecc5c", "high": "#fd8d3c", "severe": "#e31a1c"}
@@ -71,6 +70,12 @@ def to_frame(cells: pd.DataFrame, outlines: Mapping[str, BaseGeometry], edges: M
     return gpd.GeoDataFrame(records, geometry=gpd.GeoSeries(np.array(geometries, dtype=object), crs="EPSG:4326"))
 
 
+def outline_frame(outlines: Mapping[str, BaseGeometry]) -> gpd.GeoDataFrame:
+    """Country outlines as a plain layer (the grey world behind a PNG map)."""
+    geometries = np.array(list(outlines.values()), dtype=object)
+    return gpd.GeoDataFrame({"cell": list(outlines)}, geometry=gpd.GeoSeries(geometries, crs="EPSG:4326"))
+
+
 def to_geojson(cells: pd.DataFrame, outlines: Mapping[str, BaseGeometry], edges: Mapping[str, float]) -> dict[str, Any]:
     features = []
     for row in cells.to_dict("records"):
@@ -87,10 +92,8 @@ def to_geojson(cells: pd.DataFrame, outlines: Mapping[str, BaseGeometry], edges:
 
 
 def to_gpkg(frame: gpd.GeoDataFrame, layer: str = "risk") -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "risk.gpkg"
-        frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
-        return path.read_bytes()
+    records = frame.drop(columns="geometry").to_dict("records")
+    return write_geopackage(records, list(frame.geometry), layer=layer, geometry_type="GEOMETRY")
 
 
 def to_csv(cells: pd.DataFrame, edges: Mapping[str, float]) -> str:

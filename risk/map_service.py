@@ -1,0 +1,148 @@
+"""Rapid risk maps for a caller: the scored sites its map may include, aggregated with k-anonymity
+and written in the format asked for.
+
+Which sites, and which of them the caller "sees individually" (k-anonymity spares those):
+- every live, scored facility (facility core attributes are shared with every member organisation);
+  CTIP organisations see no site-level records, so for them no site is seen individually and every
+  cell needs ``k`` sites;
+- ``sector`` narrows to the sites of that sector (case-insensitive);
+- ``tier`` and ``corridor`` narrow through links: a member's map follows the links it may read
+  (its own network), a CTIP organisation's map follows every member's links, which it never sees
+  except as cells of at least ``k`` sites.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from geoalchemy2.shape import to_shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy.orm import Session
+
+from core.principal import OrganizationKind, Principal
+from graph.models import Facility, Relationship, RelationshipKind
+from graph.relationship_repository import active, visible_relationships
+from policies.visibility import relationship_read_scope
+from risk import map_formats
+from risk.aggregation import Level, MapSpec, aggregate
+from risk.method import current_method
+from risk.models import RiskScore, ScoredKind
+from risk.reference import boundaries
+from risk.reference.models import CountryBoundary, ReferenceEdition
+
+
+@dataclass(frozen=True, slots=True)
+class MapFilters:
+    sector: str | None = None
+    tier: int | None = None
+    corridor_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMap:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+MEDIA_TYPES = {
+    "geojson": ("application/geo+json", "risk.geojson"),
+    "gpkg": ("application/geopackage+sqlite3", "risk.gpkg"),
+    "csv": ("text/csv; charset=utf-8", "risk.csv"),
+    "png": ("image/png", "risk.png"),
+}
+
+
+def _linked(principal: Principal, kind: RelationshipKind, condition: sa.ColumnElement[bool], today: date) -> Any:
+    """Ids of facilities at the far end of active links of ``kind`` meeting ``condition``."""
+    stmt = sa.select(Relationship.to_id).where(Relationship.kind == kind, condition, active(today))
+    if principal.organization_kind is not OrganizationKind.ctip:
+        stmt = stmt.where(visible_relationships(relationship_read_scope(principal)))
+    return stmt
+
+
+def map_sites(session: Session, principal: Principal, filters: MapFilters, *, today: date) -> pd.DataFrame:
+    """One row per scored live facility the map may include: lat, lng, country, score, band, visible."""
+    stmt = (
+        sa.select(
+            sa.func.ST_Y(Facility.location).label("lat"),
+            sa.func.ST_X(Facility.location).label("lng"),
+            Facility.country,
+            RiskScore.score,
+            RiskScore.band,
+        )
+        .join(RiskScore, sa.and_(RiskScore.subject_kind == ScoredKind.facility, RiskScore.subject_id == Facility.id))
+        .where(Facility.merged_into_id.is_(None))
+    )
+    if filters.sector:
+        stmt = stmt.where(sa.func.lower(Facility.sector) == filters.sector.strip().lower())
+    if filters.tier is not None:
+        tiered = _linked(principal, RelationshipKind.sources_from, Relationship.tier == filters.tier, today)
+        stmt = stmt.where(Facility.id.in_(tiered))
+    if filters.corridor_id is not None:
+        on_corridor = _linked(
+            principal, RelationshipKind.recruits_for, Relationship.corridor_id == filters.corridor_id, today
+        )
+        stmt = stmt.where(Facility.id.in_(on_corridor))
+    rows = session.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=["lat", "lng", "country", "score", "band"])
+    frame["lat"] = pd.to_numeric(frame["lat"])
+    frame["lng"] = pd.to_numeric(frame["lng"])
+    frame["visible"] = principal.organization_kind is not OrganizationKind.ctip
+    return frame
+
+
+@cache
+def _shipped_outlines() -> dict[str, BaseGeometry]:
+    return {b.country: b.geometry for b in boundaries.parse_boundaries(boundaries.SHIPPED.read_bytes())}
+
+
+def country_outlines(session: Session) -> Mapping[str, BaseGeometry]:
+    """The latest imported boundaries edition, else the outlines Loomline ships."""
+    edition = session.scalars(
+        sa.select(ReferenceEdition.id)
+        .where(ReferenceEdition.kind == "boundaries")
+        .order_by(ReferenceEdition.imported_at.desc())
+        .limit(1)
+    ).first()
+    if edition is None:
+        return _shipped_outlines()
+    rows = session.execute(
+        sa.select(CountryBoundary.country, CountryBoundary.geometry).where(CountryBoundary.edition_id == edition)
+    )
+    return {country: to_shape(geometry) for country, geometry in rows}
+
+
+def risk_map(
+    session: Session,
+    principal: Principal,
+    *,
+    spec: MapSpec,
+    filters: MapFilters,
+    output: str,
+    today: date,
+) -> RenderedMap:
+    cells = aggregate(map_sites(session, principal, filters, today=today), spec)
+    edges = current_method().bands.model_dump()
+    media_type, filename = MEDIA_TYPES[output]
+    outlines: Mapping[str, BaseGeometry] = country_outlines(session) if spec.level is Level.country else {}
+    if output == "csv":
+        return RenderedMap(map_formats.to_csv(cells, edges).encode(), media_type, filename)
+    if output == "geojson":
+        body = json.dumps(map_formats.to_geojson(cells, outlines, edges), separators=(",", ":"))
+        return RenderedMap(body.encode(), media_type, filename)
+    frame = map_formats.to_frame(cells, outlines, edges)
+    if output == "gpkg":
+        return RenderedMap(map_formats.to_gpkg(frame), media_type, filename)
+    level = "country" if spec.level is Level.country else f"H3 resolution {spec.resolution}"
+    background = map_formats.outline_frame(_shipped_outlines())
+    title = f"Forced-labour risk by {level} ({len(cells)} cells)"
+    return RenderedMap(map_formats.to_png(frame, title=title, background=background), media_type, filename)
