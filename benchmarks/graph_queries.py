@@ -29,13 +29,13 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from benchmarks.pg_schema import fresh_schema_url
 from core import migrations
 from core.clock import utcnow
 from core.db import create_engine, create_sessionmaker, transaction
@@ -216,13 +216,7 @@ def run(url: str, label: str, *, facilities: int, links: int, repeat: int, seed:
 
 
 def postgres_url(base: str) -> str:
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
-        conn.exec_driver_sql(f'CREATE SCHEMA "{SCHEMA}"')
-    engine.dispose()
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options={quote(f'-csearch_path={SCHEMA},public')}"
+    return fresh_schema_url(base, SCHEMA)
 
 
 def main() -> None:

@@ -23,11 +23,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from benchmarks import pg_schema
+from benchmarks.pg_schema import fresh_schema_url
 from core import migrations
 from core.db import create_engine, create_sessionmaker, transaction
 from core.principal import OrganizationKind, Principal
@@ -191,20 +192,11 @@ def run(url: str, *, n: int, m: int, seed: int) -> None:
 
 
 def postgres_url(base: str) -> str:
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
-        conn.exec_driver_sql(f'CREATE SCHEMA "{SCHEMA}"')
-    engine.dispose()
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options={quote(f'-csearch_path={SCHEMA},public')}"
+    return fresh_schema_url(base, SCHEMA)
 
 
 def drop_schema(base: str) -> None:
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
-    engine.dispose()
+    pg_schema.drop_schema(base, SCHEMA)
 
 
 def main() -> None:
