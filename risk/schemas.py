@@ -38,3 +38,33 @@ class RiskExplanation(BaseModel):
     method_version: str
     computed_at: datetime
     components: list[RiskComponentRead]
+
+
+class ExposedSiteRead(BaseModel):
+    id: str
+    name: str
+    country: str
+    tier: int
+    score: float | None = Field(description="Stored score (null until the site is scored)")
+    band: str | None
+    path: list[str] = Field(description="Public ids from your first supplier to this site")
+
+
+class ExposureTotalRead(BaseModel):
+    key: str
+    sites: int
+    scored: int
+    mean_score: float | None
+    max_score: float | None
+    high_or_severe: int
+
+
+class ExposureRead(BaseModel):
+    sites: list[ExposedSiteRead]
+    by_tier: list[ExposureTotalRead]
+    by_country: list[ExposureTotalRead]
+    unmapped_upstream_tiers: int = Field(
+        description="Tiers above your mapped sites (down to raw materials, tier 4) that no visible link covers: "
+        "they widen the uncertainty, they never raise a score"
+    )
+    recruiters: int = Field(description="Recruiters your visible links reach")

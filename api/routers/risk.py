@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Response, status
@@ -12,8 +13,8 @@ from core.clock import utcnow
 from core.principal import Principal
 from core.text import NO_NUL_PATTERN
 from policies.scopes import ApiScope
-from risk import explain
-from risk.schemas import RiskExplanation
+from risk import explain, exposure
+from risk.schemas import ExposedSiteRead, ExposureRead, ExposureTotalRead, RiskExplanation
 
 router = APIRouter(prefix="/risk", tags=["risk"], responses=PROBLEM_RESPONSES)
 
@@ -82,3 +83,24 @@ def get_recruiter_risk(
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": explained.etag})
     response.headers["ETag"] = explained.etag
     return explained.explanation
+
+
+@router.get("/exposure", response_model=ExposureRead, summary="Your exposure across your network")
+def get_exposure(session: SessionDep, principal: Reader) -> ExposureRead:
+    """Every site your visible links reach (your sourcing links, then the supply links upstream of
+    them), riskiest first, with its stored score, tier and the path that reaches it; totals by tier
+    and by country. Other members' links are never followed. Unmapped upstream tiers are counted
+    apart: unknowns widen the uncertainty, they never raise a score."""
+    found = exposure.exposure(session, principal)
+    return ExposureRead(
+        sites=[
+            ExposedSiteRead(
+                id=s.public_id, name=s.name, country=s.country, tier=s.tier, score=s.score, band=s.band, path=s.path
+            )
+            for s in found.sites
+        ],
+        by_tier=[ExposureTotalRead(**dataclasses.asdict(t)) for t in found.by_tier],
+        by_country=[ExposureTotalRead(**dataclasses.asdict(t)) for t in found.by_country],
+        unmapped_upstream_tiers=found.unmapped_upstream_tiers,
+        recruiters=found.recruiters,
+    )
