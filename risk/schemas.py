@@ -68,3 +68,17 @@ class ExposureRead(BaseModel):
         "they widen the uncertainty, they never raise a score"
     )
     recruiters: int = Field(description="Recruiters your visible links reach")
+
+
+class TrainingPriorityRead(BaseModel):
+    id: str
+    name: str
+    country: str
+    workers: int | None
+    score: float | None
+    band: str | None
+    sharing_brands: int = Field(description="Member brands sourcing here, you included")
+    named_brands: list[str] = Field(description="Those of the other brands that consented to be named")
+    open_trainable_findings: int
+    topics: list[str] = Field(description="Suggested training topics, from the open findings, most frequent first")
+    priority: float

@@ -13,8 +13,8 @@ from core.clock import utcnow
 from core.principal import Principal
 from core.text import NO_NUL_PATTERN
 from policies.scopes import ApiScope
-from risk import explain, exposure
-from risk.schemas import ExposedSiteRead, ExposureRead, ExposureTotalRead, RiskExplanation
+from risk import explain, exposure, training
+from risk.schemas import ExposedSiteRead, ExposureRead, ExposureTotalRead, RiskExplanation, TrainingPriorityRead
 
 router = APIRouter(prefix="/risk", tags=["risk"], responses=PROBLEM_RESPONSES)
 
@@ -104,3 +104,15 @@ def get_exposure(session: SessionDep, principal: Reader) -> ExposureRead:
         unmapped_upstream_tiers=found.unmapped_upstream_tiers,
         recruiters=found.recruiters,
     )
+
+
+@router.get("/training-priorities", response_model=list[TrainingPriorityRead], summary="Where to co-fund training")
+def get_training_priorities(session: SessionDep, principal: Reader) -> list[TrainingPriorityRead]:
+    """Factories you source from that other member brands source from too, ranked by
+    `score / 100 x log(1 + workers) x sharing brands x (1 + open findings in trainable topics)`,
+    with the suggested training topics drawn from those findings. How many brands share each site
+    is shown; their names only where they consented (`disclose_sourcing`)."""
+    return [
+        TrainingPriorityRead(**{("id" if k == "public_id" else k): v for k, v in dataclasses.asdict(p).items()})
+        for p in training.training_priorities(session, principal)
+    ]

@@ -71,3 +71,23 @@ async def test_exposure_follows_only_the_callers_links(
 
     other = (await api.get("/v1/risk/exposure", headers=bearer(them))).json()
     assert other["sites"] == []  # they state a supply link but source from nothing
+
+
+async def test_training_priorities_list_only_shared_sites_and_need_the_risk_scope(
+    api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]
+) -> None:
+    mine = make_organization_with_client(committing_sessions)
+    theirs = make_organization_with_client(committing_sessions)
+    me, them = await fetch_token(api, mine), await fetch_token(api, theirs)
+    shared, own = await site(api, me, "KH"), await site(api, me, "KH")
+    await link(api, me, "sources_from", ("organization", str(mine.organization_id)), shared, tier=1)
+    await link(api, me, "sources_from", ("organization", str(mine.organization_id)), own, tier=1)
+    await link(api, them, "sources_from", ("organization", str(theirs.organization_id)), shared, tier=1)
+
+    response = await api.get("/v1/risk/training-priorities", headers=bearer(me))
+
+    assert response.status_code == 200, response.text
+    assert [(p["id"], p["sharing_brands"], p["named_brands"]) for p in response.json()] == [(shared, 2, [])]
+    graph_only = make_organization_with_client(committing_sessions, scopes="graph:read")
+    denied = await api.get("/v1/risk/training-priorities", headers=bearer(await fetch_token(api, graph_only)))
+    assert denied.status_code == 403
