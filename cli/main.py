@@ -16,12 +16,13 @@ from cli.maps import map_command
 from cli.reference import reference_app
 from cli.risk import risk_app
 from cli.upload import upload_app
-from core import migrations
-from core.db import create_engine
+from core import jobs, migrations
+from core.db import create_engine, create_sessionmaker
 from core.principal import OrganizationKind
 from core.settings import get_settings
 from policies import audit, keys
 from policies import service as policies_service
+from risk.jobs import register_all_jobs
 
 app = typer.Typer(help="Loomline: supply-chain risk mapping and shared-audit exchange.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -115,6 +116,14 @@ def demo() -> None:
     settings = get_settings()
     with session_scope() as session:
         data = load_demo(session)
+    # Run what the demo queued (its assessments' recomputes) here, so that a server started next
+    # does not begin with a queue of writes.
+    register_all_jobs()
+    engine = create_engine(settings)
+    try:
+        jobs.run_until_idle(create_sessionmaker(engine))
+    finally:
+        engine.dispose()
     clients = data.clients
     typer.echo(
         f"Demo network: {len(data.sites)} sites, {len(data.recruiters.recruiters)} recruiters"

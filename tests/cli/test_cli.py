@@ -18,6 +18,7 @@ from cli.demo_assessments import DEMO_UPLOADS
 from cli.demo_recruiters import DEMO_RECRUITERS
 from cli.demo_sites import DEMO_SITES
 from cli.main import app
+from core import jobs
 from core.db import Base, create_engine
 from core.settings import get_settings
 from graph.models import Corridor, Facility, FacilityContribution, Recruiter, Relationship
@@ -276,6 +277,11 @@ class TestDemo:
         assert f"{len(DEMO_UPLOADS)} assessments" in run.output
         assert {"Atlas Apparel (demo)", "Birchwood Outfitters (demo)", "Cobalt Retail Group (demo)"} <= set(grants)
         assert count(db, AccessRequest) == 1
+        with db.connect() as conn:
+            waiting = conn.execute(
+                sa.select(sa.func.count()).where(jobs.Job.status != jobs.JobStatus.done)
+            ).scalar_one()
+        assert waiting == 0  # the demo ran the recomputes its assessments queued
 
     def test_prints_working_brand_credentials_and_a_curl_line(self, loomline: Loomline, db: Engine) -> None:
         run = run_demo(loomline)
