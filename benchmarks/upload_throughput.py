@@ -48,6 +48,7 @@ from ingest.uploads.reader import UploadLimits
 from policies import service as policies_service
 
 SCHEMA = "bench_uploads"
+CHUNK_ROWS_FOR_PROGRESS = processing.CHUNK_ROWS
 HEADER = ["name", "address", "country", "lat", "lng", "sector", "number_of_workers", "tier"]
 SYLLABLES = (
     "ka", "ri", "ma", "lo", "tan", "sun", "bri", "del", "gor", "han", "jit", "kel", "mon", "nor", "pra", "sag",
@@ -127,6 +128,27 @@ def _principal(factory: sessionmaker[Session]) -> Principal:
     return Principal(org.id, OrganizationKind.brand, issued.client.client_id, frozenset({"graph:write"}), "bench")
 
 
+def _progress_printer(label: str, rows: int) -> processing.Progress:
+    """Print a line about every 5% of the rows: done, elapsed, overall and recent rows/s."""
+    started = time.perf_counter()
+    step = max(CHUNK_ROWS_FOR_PROGRESS, rows // 20)
+    last = {"rows": 0, "at": started, "printed": 0}
+
+    def show(upload: FacilityUpload) -> None:
+        done, now = upload.processed_rows, time.perf_counter()
+        if done - last["printed"] < step and done < rows:
+            return
+        recent = (done - last["rows"]) / max(now - last["at"], 1e-9)
+        print(
+            f"    {label}: {done}/{rows} rows, {now - started:.0f} s, "
+            f"{done / max(now - started, 1e-9):.0f} rows/s overall, {recent:.0f} rows/s recently",
+            flush=True,
+        )
+        last.update(rows=done, at=now, printed=done)
+
+    return show
+
+
 def measure(url: str, content: bytes, rows: int, method: processing.Method) -> Measured:
     """Store and process one list on an empty registry (migrated from scratch)."""
     engine = create_engine(Settings(database_url=url))
@@ -143,7 +165,7 @@ def measure(url: str, content: bytes, rows: int, method: processing.Method) -> M
             s, principal, raw=content, filename="bench.csv", limits=limits
         ).upload.id
     stored = time.perf_counter()
-    processing.process_upload(factory, upload_id, method=method)
+    processing.process_upload(factory, upload_id, method=method, progress=_progress_printer(method, rows))
     done = time.perf_counter()
     with factory() as s:
         upload = s.get(FacilityUpload, upload_id)
@@ -160,6 +182,7 @@ def measure(url: str, content: bytes, rows: int, method: processing.Method) -> M
 
 def run(url: str, rows: list[list[object]], baseline_rows: int) -> None:
     content = write_csv(HEADER, rows).encode()
+    print(f"  storing and processing {len(rows)} rows with the bulk path", flush=True)
     bulk = measure(url, content, len(rows), "bulk")
     print(f"  bulk path:    {bulk.rows} rows in {bulk.process_seconds:.1f} s = {bulk.rate:.0f} rows/s")
     print(f"    (storing the upload: {bulk.store_seconds:.1f} s); outcomes {dict(bulk.counts)}")
