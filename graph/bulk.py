@@ -148,7 +148,10 @@ class _Chunk:
         self.index: dict[str, set[str]] = {}
         #: facility -> its keys among the chunk's keys (to refile it in the index).
         self.keys_of: dict[str, set[str]] = {}
-        for facility_id, key in bulk_repository.filed_under(session, scope, self.all_keys):
+        #: key -> facilities filed under it, as the per-row path counts them (crowded keys are skipped).
+        self.counts = repository.key_counts(session, self.all_keys)
+        quiet = {key for key in self.all_keys if not repository.crowded(self.counts, key)}
+        for facility_id, key in bulk_repository.filed_under(session, scope, quiet):
             self.index.setdefault(key, set()).add(facility_id)
             self.keys_of.setdefault(facility_id, set()).add(key)
         self.facilities: dict[str, Facility] = {}
@@ -164,7 +167,7 @@ class _Chunk:
         """What repository.facilities_sharing_keys returns: most keys shared first, then by id."""
         shared: Counter[str] = Counter()
         for key in keys:
-            filed = self.index.get(key)
+            filed = None if repository.crowded(self.counts, key) else self.index.get(key)
             if filed:
                 shared.update(filed)
         best = heapq.nsmallest(repository.MAX_CANDIDATES, shared.items(), key=lambda pair: (-pair[1], pair[0]))
@@ -281,9 +284,11 @@ class _Chunk:
         number = facility_id.hex
         for key in self.keys_of.get(number, set()):
             self.index[key].discard(number)
+            self.counts[key] = self.counts.get(key, 1) - 1
         relevant = keys & self.all_keys
         for key in relevant:
             self.index.setdefault(key, set()).add(number)
+            self.counts[key] = self.counts.get(key, 0) + 1
         self.keys_of[number] = relevant
         self.refiled[facility_id] = keys
 

@@ -132,6 +132,31 @@ def pending_claims_of(session: Session, facility_id: uuid.UUID) -> Sequence[Faci
 #: At most this many candidates are scored per new record (the best-connected first): a common
 #: word such as a city name can otherwise put thousands of sites in one block.
 MAX_CANDIDATES = 200
+#: A blocking key filed under more facilities than this is *crowded*: it tells sites apart no
+#: better than the country does (a 5 km cell of an industrial district, a word like "fashion"
+#: in Bangladesh), and following it would cost time growing with the registry. It makes no
+#: candidates; the other keys of a row (rarer words, identifiers, quieter cells) still do.
+MAX_BLOCK = 500
+#: Values per IN list: far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
+KEYS_PER_QUERY = 5_000
+
+
+def key_counts(session: Session, key_hashes: set[str]) -> dict[str, int]:
+    """How many facilities are filed under each of these keys (keys filed under none are absent)."""
+    counts: dict[str, int] = {}
+    keys = sorted(key_hashes)
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        stmt = (
+            sa.select(FacilityMatchKey.key_hash, sa.func.count())
+            .where(FacilityMatchKey.key_hash.in_(keys[start : start + KEYS_PER_QUERY]))
+            .group_by(FacilityMatchKey.key_hash)
+        )
+        counts.update((key, int(n)) for key, n in session.execute(stmt))
+    return counts
+
+
+def crowded(counts: dict[str, int], key: str) -> bool:
+    return counts.get(key, 0) > MAX_BLOCK
 
 
 def replace_match_keys(session: Session, facility_id: uuid.UUID, key_hashes: set[str]) -> None:
@@ -145,7 +170,10 @@ def replace_match_keys(session: Session, facility_id: uuid.UUID, key_hashes: set
 def facilities_sharing_keys(
     session: Session, scope: FacilityReadScope, key_hashes: set[str], *, exclude: uuid.UUID | None = None
 ) -> Sequence[Facility]:
-    """Live visible facilities filed under any of these keys, most keys shared first."""
+    """Live visible facilities filed under any of these keys (crowded keys left out), most keys
+    shared first."""
+    counts = key_counts(session, key_hashes)
+    key_hashes = {key for key in key_hashes if not crowded(counts, key)}
     if not key_hashes:
         return []
     shared = (

@@ -5,16 +5,18 @@ from __future__ import annotations
 import random
 import uuid
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.principal import OrganizationKind, Principal
-from graph import bulk, shared_sites
+from graph import bulk, repository, shared_sites
 from graph import service as graph_service
 from graph.models import FacilityMatchKey
 from graph.schemas import FacilityCreate, IdentifierIn
 from policies import audit
 from policies import service as policies_service
+from policies.visibility import facility_read_scope
 
 
 def letters(rng: random.Random) -> str:
@@ -92,7 +94,12 @@ def comparable(outcomes: list[bulk.RowOutcome]) -> list[tuple[object, ...]]:
 
 
 class TestRegisterMany:
-    def test_same_outcomes_as_one_by_one(self, session: Session) -> None:
+    # 4: every list's rows share the word of its tag, so that key grows crowded within a chunk.
+    @pytest.mark.parametrize("max_block", [repository.MAX_BLOCK, 4])
+    def test_same_outcomes_as_one_by_one(
+        self, session: Session, max_block: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(repository, "MAX_BLOCK", max_block)
         for seed in (1, 2, 3):
             rng = random.Random(seed)  # noqa: S311 - reproducible test data
             tag = letters(rng)
@@ -148,3 +155,24 @@ class TestRegisterMany:
         assert again.matched is not None
         assert again.facility.public_id == outcomes[first_new].facility_public_id
         assert audit.verify_chain(session).ok
+
+
+class TestCrowdedKeys:
+    def test_a_key_filed_under_too_many_facilities_makes_no_candidates(
+        self, session: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        rng = random.Random(11)  # noqa: S311 - reproducible test data
+        tag = letters(rng)
+        principal = principal_of(session)
+        for _ in range(4):
+            graph_service.create_facility(
+                session, principal, body=FacilityCreate(name=f"{letters(rng)} {tag} Textiles", country="KH")
+            )
+        record = shared_sites.record_of(
+            name=f"Other {tag} Apparel", country="KH", address=None, lat=None, lng=None, identifiers=[]
+        )
+        keys = shared_sites.key_hashes(record)
+        scope = facility_read_scope(principal)
+        assert len(repository.facilities_sharing_keys(session, scope, keys)) == 4
+        monkeypatch.setattr(repository, "MAX_BLOCK", 3)
+        assert repository.facilities_sharing_keys(session, scope, keys) == []
