@@ -33,7 +33,9 @@ def recompute_command(
             outcome = recompute.recompute_facilities(session, ids)
         else:
             with Progress() as progress:
-                sites = progress.add_task("Scoring facilities", total=len(recompute.all_facility_ids(session)))
+                # Two passes over the facilities: own scores, then with what their suppliers carry.
+                total = 2 * len(recompute.all_facility_ids(session))
+                sites = progress.add_task("Scoring facilities (own, then upstream)", total=total)
                 outcome = recompute.recompute_all(session, progress=lambda n: progress.advance(sites, n))
                 agents = progress.add_task("Scoring recruiters", total=len(recompute.all_recruiter_ids(session)))
                 recruiters = recompute.recompute_all_recruiters(session, progress=lambda n: progress.advance(agents, n))

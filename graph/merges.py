@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.errors import Conflict, ErrorItem, InvalidInput, NotFound, PermissionDenied
 from core.principal import Principal
-from graph import matching, merge_store, recruiter_matching, repository, shared_sites
+from graph import events, matching, merge_store, recruiter_matching, repository, shared_sites
 from graph import recruiter_repository as recruiter_store
 from graph import recruiters as recruiter_service
 from graph import service as graph_service
@@ -260,6 +260,7 @@ def merge(session: Session, principal: Principal, kind: MergeKind, a: Record, b:
     )
     _reload(session, kind, survivor, merged)
     kind.rederive(session, survivor)
+    _changed(session, survivor)
     return survivor
 
 
@@ -297,6 +298,7 @@ def split(
     # The survivor first: it gives up what was the merged record's (a licence) before that comes back.
     kind.rederive(session, survivor)
     kind.rederive(session, merged)
+    _changed(session, survivor, merged)
     audit.record(
         session,
         principal,
@@ -306,6 +308,15 @@ def split(
         details={"restored": merged.public_id},
     )
     return survivor, merged
+
+
+def _changed(session: Session, *records: Record) -> None:
+    """Queue the recompute of the live records a merge or split leaves (their links moved)."""
+    ids = [record.id for record in records]
+    if isinstance(records[0], Facility):
+        events.subjects_changed(session, facilities=ids)
+    else:
+        events.subjects_changed(session, recruiters=ids)
 
 
 def _reload(session: Session, kind: MergeKind, *records: Record) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.errors import Conflict, ErrorItem, InvalidInput, NotFound
 from core.principal import Principal
-from graph import matching, provenance, public_ids, recruiter_matching
+from graph import events, matching, provenance, public_ids, recruiter_matching
 from graph import recruiter_repository as repository
 from graph.cursors import decode_cursor, encode_cursor
 from graph.models import FeePolicy, Recruiter, RecruiterCertification, RecruiterContribution, RecruiterIdentifier
@@ -295,6 +295,7 @@ def update_recruiter(session: Session, principal: Principal, *, public_id: str, 
         subject_id=recruiter.public_id,
         details={"attributes": sorted(values), "certifications": [c.scheme for c in body.certifications]},
     )
+    events.subjects_changed(session, recruiters=[recruiter.id])
     potential = candidates(session, principal, record_of(recruiter), exclude=recruiter)[:MAX_POTENTIAL]
     return UpdateOutcome(recruiter, potential)
 

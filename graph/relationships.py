@@ -19,7 +19,7 @@ from core.clock import utcnow
 from core.errors import Conflict, ErrorItem, InvalidInput, NotFound, PermissionDenied
 from core.principal import Principal
 from graph import corridors as corridor_service
-from graph import public_ids
+from graph import events, public_ids
 from graph import relationship_endpoints as endpoints
 from graph import relationship_repository as repository
 from graph import relationship_rules as rules
@@ -76,6 +76,7 @@ def _append_version(session: Session, principal: Principal, rel: Relationship, c
         subject_id=rel.public_id,
         details={"kind": rel.kind.value},
     )
+    events.relationship_changed(session, rel)
 
 
 def _new_public_id(session: Session) -> str:

@@ -14,7 +14,7 @@ from core.clock import utcnow
 from core.errors import Conflict, ErrorItem, InvalidInput, NotFound
 from core.geo import point_element
 from core.principal import Principal
-from graph import matching, provenance, public_ids, repository, shared_sites
+from graph import events, matching, provenance, public_ids, repository, shared_sites
 from graph.cursors import decode_cursor as decode_cursor
 from graph.cursors import encode_cursor as encode_cursor
 from graph.models import Facility, FacilityContribution, FacilityIdentifier
@@ -197,6 +197,7 @@ def update_facility(session: Session, principal: Principal, *, public_id: str, b
         subject_id=facility.public_id,
         details={"attributes": sorted(values), "identifiers": [i.scheme for i in body.identifiers]},
     )
+    events.subjects_changed(session, facilities=[facility.id])
     return UpdateOutcome(facility, shared_sites.open_candidates(session, principal, facility))
 
 

@@ -5,6 +5,8 @@ when the caller may see it.
   tier) are always named.
 - A finding is named when its assessment is visible to the caller (``assessment_read_scope``).
 - A recruiter path is named when every link of it is visible (``relationship_read_scope``).
+- A supplier (upstream) is named when at least one link stating it supplies the site is visible;
+  only the visible links are listed.
 - Everything else of a component collapses into ONE ``pooled_signal`` item with the points summed
   and the number of assessments (or recruiter paths) behind it: never listed, never named.
 
@@ -127,9 +129,16 @@ def _visible_findings(session: Session, principal: Principal, refs: list[str], n
     return _Findings({str(f): p for f, _, p in visible}, {str(f): str(a) for f, a, _ in every})
 
 
+def _links_of(ref: str) -> list[str]:
+    """The link public ids of a recruiter path (``LK-..+LK-..``) or a supplier (``LL-..|LK-..+LK-..``)."""
+    if "|" in ref:
+        return ref.split("|", 1)[1].split("+")
+    return ref.split("+") if ref.startswith("LK-") else []
+
+
 def _visible_links(session: Session, principal: Principal, refs: list[str]) -> set[str]:
-    """Public ids of the links of recruiter paths (``LK-..+LK-..``) the caller may see."""
-    links = {part for ref in refs if ref.startswith("LK-") for part in ref.split("+")}
+    """Public ids of the links of recruiter paths and suppliers the caller may see."""
+    links = {link for ref in refs for link in _links_of(ref)}
     if not links:
         return set()
     scope = relationship_read_scope(principal)
@@ -156,12 +165,18 @@ def _component(stored: dict[str, Any], findings: _Findings, links: set[str]) -> 
                 items.append(RiskItemRead(kind=kind, ref=ref, points=points, links=chain))
                 continue
             hidden_sources.add(ref)
+        elif kind == "supplier":
+            shown = [link for link in _links_of(ref) if link in links]
+            if shown:
+                items.append(RiskItemRead(kind=kind, ref=ref.split("|", 1)[0], points=points, links=shown))
+                continue
+            hidden_sources.add(ref)
         else:
             items.append(RiskItemRead(kind=kind, ref=ref, points=points))
             continue
         hidden_points += item["points"]
     if hidden_sources:
-        what = "assessments" if stored["name"] == "evidence" else "recruiter paths"
+        what = {"evidence": "assessments", "upstream": "suppliers"}.get(stored["name"], "recruiter paths")
         items.append(
             RiskItemRead(
                 kind=POOLED,

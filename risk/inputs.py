@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from graph.models import FeePayer
 from ingest.canonical import AssessmentType, IloIndicator, Modality, Severity
 
-__all__ = ["AssessmentSeen", "FeePayer", "FindingEvidence", "GoodsFlag", "RecruiterPath", "RiskInputs", "SiteProfile"]
+__all__ = [
+    "AssessmentSeen",
+    "FeePayer",
+    "FindingEvidence",
+    "GoodsFlag",
+    "RecruiterPath",
+    "RiskInputs",
+    "SiteProfile",
+    "SupplierRisk",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +88,20 @@ class RecruiterPath:
 
 
 @dataclass(frozen=True, slots=True)
+class SupplierRisk:
+    """A direct supplier of the site (a ``supplies`` link into it) and the risk it carries in."""
+
+    #: ``<supplier public id>|<link public id>[+<link public id>...]``: the supplier and the links
+    #: (by any member) that state it supplies the site.
+    ref: str
+    #: 0-1: the larger of the supplier's own score / 100 and the attenuated risk its own suppliers carry.
+    carried: float
+
+
+@dataclass(frozen=True, slots=True)
 class RiskInputs:
     site: SiteProfile = field(default_factory=SiteProfile)
     findings: tuple[FindingEvidence, ...] = ()
     assessments: tuple[AssessmentSeen, ...] = ()
     recruitment: tuple[RecruiterPath, ...] = ()
+    upstream: tuple[SupplierRisk, ...] = ()

@@ -1,20 +1,22 @@
 """Job bodies of the risk domain (``core.jobs``): they take ids, open their own sessions and are
 idempotent (a recompute of unchanged inputs writes nothing). Other domains submit them by name
-only: ingest submits ``risk.recompute_facility`` when an assessment is stored, without importing
-``risk``."""
+only (``graph.events`` holds the names): the graph when a link, a profile or a merge changes,
+ingest when an assessment or a corrective action does, reference imports for everything."""
 
 from __future__ import annotations
 
 import uuid
 
 from core import jobs
+from core.clock import utcnow
 from core.db import transaction
+from graph import events
 from ingest.uploads import jobs as upload_jobs
-from risk import recompute
+from risk import recompute, recruiter_paths
 
-RECOMPUTE_FACILITY = "risk.recompute_facility"
-RECOMPUTE_ALL = "risk.recompute_all"
-RECOMPUTE_RECRUITER = "risk.recompute_recruiter"
+RECOMPUTE_FACILITY = events.RECOMPUTE_FACILITY
+RECOMPUTE_ALL = events.RECOMPUTE_ALL
+RECOMPUTE_RECRUITER = events.RECOMPUTE_RECRUITER
 
 
 def recompute_facility(context: jobs.JobContext, /, **ids: str) -> None:
@@ -24,9 +26,14 @@ def recompute_facility(context: jobs.JobContext, /, **ids: str) -> None:
 
 
 def recompute_recruiter(context: jobs.JobContext, /, **ids: str) -> None:
-    """Recompute one recruiter's stored score (after a change to its links, assessments, licence)."""
+    """Recompute one recruiter's stored score and those of the sites it serves, itself or through
+    sub-agents (after a change to its links, assessments, licence or certifications)."""
+    recruiter_id = uuid.UUID(ids["recruiter_id"])
     with transaction(context.sessions) as session:
-        recompute.recompute_recruiters(session, [uuid.UUID(ids["recruiter_id"])])
+        recompute.recompute_recruiters(session, [recruiter_id])
+        served = recruiter_paths.sites_served(session, [recruiter_id], utcnow().date())
+        if served:
+            recompute.recompute_facilities(session, served)
 
 
 def recompute_all(context: jobs.JobContext, /, **ids: str) -> None:  # noqa: ARG001 - no ids: everything

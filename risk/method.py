@@ -28,10 +28,22 @@ class ComponentShape(_Frozen):
     scale: PositiveFloat
 
 
+class Headroom(_Frozen):
+    """A component that fills at most ``share`` of the points the others leave below 100."""
+
+    share: float = Field(gt=0.0, le=1.0)
+    scale: PositiveFloat
+
+
 class Components(_Frozen):
     inherent: ComponentShape
     evidence: ComponentShape
     recruitment: ComponentShape
+    upstream: Headroom
+
+    def capped(self) -> dict[str, ComponentShape]:
+        """The site's own components (fixed caps summing to 100) by name, in the order listed."""
+        return {"inherent": self.inherent, "evidence": self.evidence, "recruitment": self.recruitment}
 
 
 class Bands(_Frozen):
@@ -114,6 +126,17 @@ class Recruitment(_Frozen):
     corridor: Weight
 
 
+class Upstream(_Frozen):
+    #: Raw points of one direct supplier per unit of the risk it carries (its own score / 100).
+    per_supplier: Weight
+    #: What a supplier's own suppliers pass on, per tier (0-1): risk two tiers up counts this much.
+    attenuation: float = Field(ge=0.0, le=1.0)
+    #: Tiers followed up the ``supplies`` links (1 = direct suppliers only).
+    max_depth: int = Field(ge=1, le=6)
+    #: Direct suppliers beyond this many (the riskiest first) add nothing more.
+    max_suppliers_counted: int = Field(ge=1)
+
+
 class Confidence(_Frozen):
     base: Weight
     recent_onsite: Weight
@@ -131,11 +154,12 @@ class Method(_Frozen):
     inherent: Inherent
     evidence: Evidence
     recruitment: Recruitment
+    upstream: Upstream
     confidence: Confidence
 
     @model_validator(mode="after")
     def _caps_sum_to_100(self) -> Method:
-        caps = self.components.inherent.cap + self.components.evidence.cap + self.components.recruitment.cap
+        caps = sum(shape.cap for shape in self.components.capped().values())
         if abs(caps - 100.0) > 1e-9:
             raise ValueError(f"component caps must sum to 100, not {caps}")
         return self

@@ -8,7 +8,7 @@ import dataclasses
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from enum import Enum
 from functools import cache
@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.ids import uuid7
 from graph.models import Facility, Recruiter
+from risk import upstream
 from risk.gather import gather, gather_recruiters
 from risk.inputs import RiskInputs
 from risk.method import Method, current_method
 from risk.models import RiskScore, ScoredKind
-from risk.scoring import Score, score
+from risk.scoring import Score, own_points, score
 from risk.vectorised import COMPONENTS, Frames, Scores, frames_of, score_frames
 
 #: Facilities gathered and scored per batch of the whole-network recompute (bounded memory).
@@ -127,12 +128,37 @@ def _store(session: Session, rows: Sequence[_Row], method: Method, kind: ScoredK
 
 
 def recompute_facilities(
-    session: Session, ids: Sequence[uuid.UUID], *, method: Method | None = None, today: date | None = None
+    session: Session,
+    ids: Sequence[uuid.UUID],
+    *,
+    method: Method | None = None,
+    today: date | None = None,
+    customers: bool = True,
 ) -> Outcome:
-    """Gather and score each facility of ``ids`` (``scoring.score``), storing changed scores."""
+    """Gather and score each facility of ``ids`` (``scoring.score``), storing changed scores; then
+    (``customers``) rescore the sites they supply up to ``max_depth`` tiers down, whose upstream
+    term rests on these sites' own scores."""
     method = method or current_method()
     today = today or utcnow().date()
-    return _score_and_store(session, gather(session, ids, method, today=today), method, ScoredKind.facility)
+    own_inputs = gather(session, ids, method, today=today)
+    own = {site: own_points(score(inputs, method)) for site, inputs in own_inputs.items()}
+    outcome = _score_and_store(session, with_upstream(session, own_inputs, own, method, today), method)
+    if customers:
+        touched = upstream.customers_within(session, own_inputs, today, method) - set(own_inputs)
+        if touched:
+            more = recompute_facilities(session, sorted(touched), method=method, today=today, customers=False)
+            outcome = Outcome(outcome.scored + more.scored, outcome.written + more.written)
+    return outcome
+
+
+def with_upstream(
+    session: Session, inputs: dict[uuid.UUID, RiskInputs], own: Mapping[uuid.UUID, float], method: Method, today: date
+) -> dict[uuid.UUID, RiskInputs]:
+    """``inputs`` with the risk their suppliers carry: own scores from ``own``, else as stored."""
+    links = upstream.links_above(session, inputs, today, method)
+    stored = upstream.stored_own_scores(session, {link.supplier for link in links} - own.keys())
+    risks = upstream.Upstream(links, {**stored, **own}, method).for_sites(inputs)
+    return {site: dataclasses.replace(value, upstream=risks.get(site, ())) for site, value in inputs.items()}
 
 
 def recompute_recruiters(
@@ -146,7 +172,7 @@ def recompute_recruiters(
 
 
 def _score_and_store(
-    session: Session, inputs: dict[uuid.UUID, RiskInputs], method: Method, kind: ScoredKind
+    session: Session, inputs: dict[uuid.UUID, RiskInputs], method: Method, kind: ScoredKind = ScoredKind.facility
 ) -> Outcome:
     rows = []
     for subject_id, subject_inputs in inputs.items():
@@ -164,12 +190,7 @@ def _score_and_store(
     return Outcome(scored=len(rows), written=_store(session, rows, method, kind) if rows else 0)
 
 
-def _components_of(scores: Scores, method: Method) -> list[list[dict[str, Any]]]:
-    caps = {
-        "inherent": method.components.inherent.cap,
-        "evidence": method.components.evidence.cap,
-        "recruitment": method.components.recruitment.cap,
-    }
+def _components_of(scores: Scores) -> list[list[dict[str, Any]]]:
     items: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for site, component, kind, ref, raw, points in scores.items[
         ["site", "component", "kind", "ref", "raw", "points"]
@@ -178,9 +199,10 @@ def _components_of(scores: Scores, method: Method) -> list[list[dict[str, Any]]]
     totals = scores.totals
     points = {c: totals[f"{c}_points"].to_numpy(dtype=float).tolist() for c in COMPONENTS}
     raws = {c: totals[f"{c}_raw"].to_numpy(dtype=float).tolist() for c in COMPONENTS}
+    caps = {c: totals[f"{c}_cap"].to_numpy(dtype=float).tolist() for c in COMPONENTS}
     return [
         [
-            {"name": c, "points": points[c][n], "cap": caps[c], "raw": raws[c][n], "items": items.get((n, c), [])}
+            {"name": c, "points": points[c][n], "cap": caps[c][n], "raw": raws[c][n], "items": items.get((n, c), [])}
             for c in COMPONENTS
         ]
         for n in range(len(totals))
@@ -198,17 +220,30 @@ def recompute_all(
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """The whole network, in batches: set-based gathering, vectorised scoring, changed rows stored."""
+    """The whole network, in batches: set-based gathering, vectorised scoring, changed rows stored.
+
+    Two passes, each over every facility (``progress`` counts both): the own scores first, then
+    the scores with the risk their suppliers carry (which rests on those own scores)."""
     method = method or current_method()
     today = today or utcnow().date()
-    scored = written = 0
-    for batch in _batches(all_facility_ids(session)):
+    ids = all_facility_ids(session)
+    own: dict[uuid.UUID, float] = {}
+    for batch in _batches(ids):
         inputs = gather(session, batch, method, today=today)
-        ids = list(inputs)
-        values = [inputs[i] for i in ids]
+        totals = score_frames(frames_of(list(inputs.values())), method).totals["total"].to_numpy(dtype=float)
+        own.update(zip(inputs, totals.tolist(), strict=True))
+        if progress is not None:
+            progress(len(batch))
+    carried = upstream.Upstream(upstream.all_links(session, today), own, method)
+    scored = written = 0
+    for batch in _batches(ids):
+        inputs = gather(session, batch, method, today=today)
+        risks = carried.for_sites(inputs)
+        batch_ids = list(inputs)
+        values = [dataclasses.replace(inputs[i], upstream=risks.get(i, ())) for i in batch_ids]
         scores = score_frames(frames_of(values), method)
-        written += _store(session, _rows(ids, values, scores, method), method)
-        scored += len(ids)
+        written += _store(session, _rows(batch_ids, values, scores), method)
+        scored += len(batch_ids)
         if progress is not None:
             progress(len(batch))
     return Outcome(scored=scored, written=written)
@@ -219,9 +254,9 @@ def score_network(frames: Frames, method: Method) -> Scores:
     return score_frames(frames, method)
 
 
-def _rows(ids: list[uuid.UUID], values: list[RiskInputs], scores: Scores, method: Method) -> list[_Row]:
+def _rows(ids: list[uuid.UUID], values: list[RiskInputs], scores: Scores) -> list[_Row]:
     totals = scores.totals
-    components = _components_of(scores, method)
+    components = _components_of(scores)
     total, confidence = totals["total"].to_numpy(dtype=float), totals["confidence"].to_numpy(dtype=float)
     band = totals["band"].to_numpy(dtype=str)
     return [
@@ -255,14 +290,17 @@ def recompute_all_recruiters(
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Every recruiter, in batches (set-based gathering; a recruiter's paths are few, so ``score``
-    per recruiter is cheap next to the facility recompute)."""
+    """Every recruiter, in batches: set-based gathering, vectorised scoring, changed rows stored."""
     method = method or current_method()
     today = today or utcnow().date()
     scored = written = 0
     for batch in _batches(all_recruiter_ids(session)):
-        outcome = recompute_recruiters(session, batch, method=method, today=today)
-        scored, written = scored + outcome.scored, written + outcome.written
+        inputs = gather_recruiters(session, batch, method, today=today)
+        ids = list(inputs)
+        values = [inputs[i] for i in ids]
+        scores = score_frames(frames_of(values), method)
+        written += _store(session, _rows(ids, values, scores), method, ScoredKind.recruiter)
+        scored += len(ids)
         if progress is not None:
             progress(len(batch))
     return Outcome(scored=scored, written=written)

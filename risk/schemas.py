@@ -12,13 +12,21 @@ class RiskItemRead(BaseModel):
     caller may not see (``count`` assessments or recruiter paths), without naming it."""
 
     kind: str = Field(
-        description="goods_flag, sector, country_index, migrant_share, tier, finding, recruiter_path, pooled_signal"
+        description="goods_flag, sector, country_index, migrant_share, tier, finding, recruiter_path, supplier, "
+        "pooled_signal"
     )
-    ref: str | None = Field(description="The evidence: a finding id, a reference row, a recruiter path (link ids)")
+    ref: str | None = Field(
+        description="The evidence: a finding id, a reference row, a recruiter path (link ids), a supplier (facility id)"
+    )
     points: float
     assessment: str | None = Field(default=None, description="A finding's assessment (public id)")
-    links: list[str] | None = Field(default=None, description="A recruiter path's links (public ids), site first")
-    count: int | None = Field(default=None, description="pooled_signal: how many assessments or paths it sums")
+    links: list[str] | None = Field(
+        default=None,
+        description="A recruiter path's links (public ids), site first; a supplier's links you may see",
+    )
+    count: int | None = Field(
+        default=None, description="pooled_signal: how many assessments, recruiter paths or suppliers it sums"
+    )
     label: str | None = None
 
 

@@ -1,6 +1,6 @@
 """The risk score of a site: pure functions of ``RiskInputs`` and the method config.
 
-score = inherent + evidence + recruitment. Each component adds up raw points from its items (a
+score = inherent + evidence + recruitment + upstream. Each component adds up raw points from its items (a
 goods flag, a finding, a recruiter path...) and saturates towards its cap:
 ``points = cap * (1 - exp(-raw / scale))``. Every raw term is a non-negative weight times a
 non-negative signal, so more or worse evidence never lowers a component; the caps sum to 100, so
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ingest.canonical import AssessmentType, Modality
-from risk.inputs import FeePayer, FindingEvidence, RecruiterPath, RiskInputs, SiteProfile
+from risk.inputs import FeePayer, FindingEvidence, RecruiterPath, RiskInputs, SiteProfile, SupplierRisk
 from risk.method import ComponentShape, Method
 
 
@@ -31,7 +31,7 @@ class Band(StrEnum):
 class Item:
     """One piece of evidence and the points of its component it accounts for."""
 
-    kind: str  # goods_flag, sector, country_index, migrant_share, tier, finding, recruiter_path
+    kind: str  # goods_flag, sector, country_index, migrant_share, tier, finding, recruiter_path, supplier
     ref: str
     raw: float
     points: float
@@ -57,17 +57,27 @@ class Score:
 
 def score(inputs: RiskInputs, method: Method) -> Score:
     shapes = method.components
-    components = (
-        _component("inherent", shapes.inherent, _inherent_items(inputs.site, method)),
-        _component("evidence", shapes.evidence, [(f.ref, "finding", _finding_raw(f, method)) for f in inputs.findings]),
+    own = (
+        _component("inherent", *_shape(shapes.inherent), _inherent_items(inputs.site, method)),
+        _component(
+            "evidence", *_shape(shapes.evidence), [(f.ref, "finding", _finding_raw(f, method)) for f in inputs.findings]
+        ),
         _component(
             "recruitment",
-            shapes.recruitment,
+            *_shape(shapes.recruitment),
             [(p.ref, "recruiter_path", _path_raw(p, method)) for p in inputs.recruitment],
         ),
     )
+    room = headroom(sum(c.points for c in own), method)
+    upstream = _component("upstream", room, shapes.upstream.scale, upstream_items(inputs.upstream, method))
+    components = (*own, upstream)
     total = round(sum(c.points for c in components), 2)
     return Score(total, band_of(total, method), _confidence(inputs, method), components, method.version)
+
+
+def headroom(own_points: float, method: Method) -> float:
+    """The upstream component's cap for a site of these own points: ``share`` of what they leave below 100."""
+    return round(method.components.upstream.share * max(100.0 - round(own_points, 2), 0.0), 2)
 
 
 def band_of(total: float, method: Method) -> Band:
@@ -81,13 +91,17 @@ def band_of(total: float, method: Method) -> Band:
     return Band.low
 
 
-def _component(name: str, shape: ComponentShape, raws: list[tuple[str, str, float]]) -> Component:
+def _shape(shape: ComponentShape) -> tuple[float, float]:
+    return shape.cap, shape.scale
+
+
+def _component(name: str, cap: float, scale: float, raws: list[tuple[str, str, float]]) -> Component:
     raw = sum(r for _, _, r in raws)
-    points = round(shape.cap * (1.0 - math.exp(-raw / shape.scale)), 2)
+    points = round(cap * (1.0 - math.exp(-raw / scale)), 2)
     items = tuple(
         Item(kind=kind, ref=ref, raw=r, points=points * r / raw if raw > 0 else 0.0) for ref, kind, r in raws if r > 0
     )
-    return Component(name, points, shape.cap, raw, items)
+    return Component(name, points, cap, raw, items)
 
 
 # --- inherent -------------------------------------------------------------------------------------
@@ -172,6 +186,22 @@ def _path_raw(path: RecruiterPath, method: Method) -> float:
         + weights.per_sub_agent_layer * max(path.depth - 1, 0)
         + weights.corridor * min(max(path.corridor_weight, 0.0), 1.0)
     )
+
+
+# --- upstream -------------------------------------------------------------------------------------
+
+
+def upstream_items(suppliers: tuple[SupplierRisk, ...], method: Method) -> list[tuple[str, str, float]]:
+    """The riskiest ``max_suppliers_counted`` direct suppliers, each ``per_supplier x carried``."""
+    weights = method.upstream
+    raws = ((s.ref, "supplier", weights.per_supplier * min(max(s.carried, 0.0), 1.0)) for s in suppliers)
+    return sorted(raws, key=lambda item: (-item[2], item[0]))[: weights.max_suppliers_counted]
+
+
+def own_points(result: Score) -> float:
+    """The site's own score: every component but what its suppliers carry in. It is what the site
+    passes on to its customers, so a chain never counts the same risk twice."""
+    return round(sum(c.points for c in result.components if c.name != "upstream"), 2)
 
 
 # --- confidence -----------------------------------------------------------------------------------

@@ -16,10 +16,10 @@ import pandas as pd
 
 from ingest.canonical import AssessmentType, Modality
 from risk.inputs import FeePayer, RiskInputs
-from risk.method import ComponentShape, Method
+from risk.method import Method
 from risk.scoring import Band
 
-COMPONENTS = ("inherent", "evidence", "recruitment")
+COMPONENTS = ("inherent", "evidence", "recruitment", "upstream")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class Frames:
     findings: pd.DataFrame
     paths: pd.DataFrame
     assessments: pd.DataFrame
+    suppliers: pd.DataFrame
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ def frames_of(inputs: Sequence[RiskInputs]) -> Frames:
     seen = [
         (n, a.modality.value, a.assessment_type.value, a.age_days) for n, i in enumerate(inputs) for a in i.assessments
     ]
+    suppliers = [(n, s.ref, s.carried) for n, i in enumerate(inputs) for s in i.upstream]
     return Frames(
         sites=sites,
         goods=pd.DataFrame(goods, columns=["site", "ref", "forced", "child", "forced_child"]),
@@ -108,28 +110,36 @@ def frames_of(inputs: Sequence[RiskInputs]) -> Frames:
             paths, columns=["site", "ref", "depth", "payer", "fee_usd", "licensed", "certified", "corridor_weight"]
         ),
         assessments=pd.DataFrame(seen, columns=["site", "modality", "type", "age"]),
+        suppliers=pd.DataFrame(suppliers, columns=["site", "ref", "carried"]),
     )
 
 
 def score_frames(frames: Frames, method: Method) -> Scores:
     n = len(frames.sites)
     items = pd.concat(
-        [_inherent_items(frames, method), _finding_items(frames.findings, method), _path_items(frames.paths, method)],
+        [
+            _inherent_items(frames, method),
+            _finding_items(frames.findings, method),
+            _path_items(frames.paths, method),
+            _supplier_items(frames.suppliers, method),
+        ],
         ignore_index=True,
     )
     totals = pd.DataFrame(index=pd.RangeIndex(n))
-    shapes = {
-        "inherent": method.components.inherent,
-        "evidence": method.components.evidence,
-        "recruitment": method.components.recruitment,
-    }
+    shapes = method.components
+    caps = {name: np.full(n, shape.cap) for name, shape in shapes.capped().items()}
+    scales = {name: shape.scale for name, shape in shapes.capped().items()} | {"upstream": shapes.upstream.scale}
     item_points = []
     for name in COMPONENTS:
+        if name == "upstream":  # the headroom the own components leave (``scoring.headroom``)
+            own = _round2(np.sum([totals[f"{c}_points"].to_numpy() for c in COMPONENTS[:-1]], axis=0))
+            caps[name] = _round2(shapes.upstream.share * np.maximum(100.0 - own, 0.0))
         mine = items[items["component"] == name]
         raw = mine.groupby("site")["raw"].sum().reindex(totals.index, fill_value=0.0).astype(float)
-        points = _saturate(raw.to_numpy(), shapes[name])
+        points = _round2(caps[name] * (1.0 - np.exp(-raw.to_numpy() / scales[name])))
         totals[f"{name}_raw"] = raw.to_numpy()
         totals[f"{name}_points"] = points
+        totals[f"{name}_cap"] = caps[name]
         share = np.where(raw.to_numpy()[mine["site"]] > 0, raw.to_numpy()[mine["site"]], 1.0)
         item_points.append(pd.Series(points[mine["site"]] * mine["raw"].to_numpy() / share, index=mine.index))
     items["points"] = pd.concat(item_points) if item_points else []
@@ -142,10 +152,6 @@ def score_frames(frames: Frames, method: Method) -> Scores:
 def _round2(values: np.ndarray) -> np.ndarray:
     # Python's round (correctly rounded decimal) is what ``score`` uses; np.round can differ on ties.
     return np.array([round(float(v), 2) for v in values], dtype=float)
-
-
-def _saturate(raw: np.ndarray, shape: ComponentShape) -> np.ndarray:
-    return _round2(shape.cap * (1.0 - np.exp(-raw / shape.scale)))
 
 
 def _bands(total: np.ndarray, method: Method) -> np.ndarray:
@@ -260,6 +266,14 @@ def _path_items(paths: pd.DataFrame, method: Method) -> pd.DataFrame:
         + w.corridor * paths["corridor_weight"].astype(float).clip(0.0, 1.0)
     )
     return _frame(paths["site"], "recruitment", "recruiter_path", paths["ref"], raw)
+
+
+def _supplier_items(suppliers: pd.DataFrame, method: Method) -> pd.DataFrame:
+    w = method.upstream
+    ranked = suppliers.assign(raw=w.per_supplier * suppliers["carried"].astype(float).clip(0.0, 1.0))
+    ranked = ranked.assign(neg=-ranked["raw"]).sort_values(["site", "neg", "ref"], kind="stable")
+    ranked = ranked[ranked.groupby("site").cumcount() < w.max_suppliers_counted]
+    return _frame(ranked["site"], "upstream", "supplier", ranked["ref"], ranked["raw"])
 
 
 def _confidence(frames: Frames, method: Method) -> np.ndarray:

@@ -12,7 +12,7 @@ from core.clock import utcnow
 from core.errors import NotFound, PermissionDenied
 from core.principal import Principal
 from graph.cursors import decode_cursor, encode_cursor
-from ingest.assessments import repository
+from ingest.assessments import events, repository
 from ingest.assessments.models import CorrectiveAction, CorrectiveActionEvent
 from ingest.canonical import ActionStatus
 from policies import audit
@@ -57,6 +57,8 @@ def update_status(
         subject_id=assessment.public_id,
         details={"corrective_action_id": str(action.id), "from": previous.value, "to": status.value},
     )
+    if status is not previous:  # an open action keeps its finding at full weight
+        events.submit_assessment_stored(session, assessment)
     return action
 
 

@@ -15,8 +15,10 @@ import sqlalchemy as sa
 from geoalchemy2 import WKTElement
 from sqlalchemy.orm import Session
 
+from core import jobs
 from core.errors import Conflict, ErrorItem, InvalidInput
 from core.geo import SRID
+from graph import events
 from risk.reference import boundaries
 from risk.reference.country_index import parse_country_index
 from risk.reference.goods_list import parse_goods_list
@@ -111,6 +113,7 @@ def import_goods_list(
         content_sha256=digest,
         unmapped=list(goods.unmapped_countries),
     )
+    jobs.submit(session, events.RECOMPUTE_ALL)  # every score reads this reference data
     return ImportOutcome(created, created=True)
 
 
@@ -153,6 +156,7 @@ def import_country_index(
         content_sha256=digest,
         unmapped=list(index.unmapped_countries),
     )
+    jobs.submit(session, events.RECOMPUTE_ALL)  # every score reads this reference data
     return ImportOutcome(created, created=True)
 
 

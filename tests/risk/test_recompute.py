@@ -125,7 +125,7 @@ class TestRecompute:
             expected.band.value,
             expected.confidence,
         )
-        assert [c["name"] for c in stored.components] == ["inherent", "evidence", "recruitment"]
+        assert [c["name"] for c in stored.components] == ["inherent", "evidence", "recruitment", "upstream"]
         assert stored.method_version == METHOD.version
         assert recompute.recompute_facilities(session, [net.site.id], today=TODAY).written == 0
         net.site.migrant_worker_share = 0.9
@@ -168,3 +168,21 @@ class TestGatherRecruiters:
         stored = session.scalars(sa.select(RiskScore).where(RiskScore.subject_id == net.agent.id)).one()
         assert stored.subject_kind == "recruiter"
         assert stored.score > 0
+
+    def test_the_whole_recruiter_pass_stores_what_the_per_recruiter_one_does(self, session: Session) -> None:
+        net = make_network(session)
+        ids = [net.agent.id, net.sub_agent.id]
+        recompute.recompute_all_recruiters(session, today=TODAY)
+        whole = {
+            r.subject_id: (r.score, r.band, r.confidence, r.components, r.inputs_fingerprint)
+            for r in session.scalars(sa.select(RiskScore).where(RiskScore.subject_id.in_(ids)))
+        }
+        session.execute(sa.delete(RiskScore).where(RiskScore.subject_id.in_(ids)))
+        recompute.recompute_recruiters(session, ids, today=TODAY)
+        one_by_one = {
+            r.subject_id: (r.score, r.band, r.confidence, r.components, r.inputs_fingerprint)
+            for r in session.scalars(sa.select(RiskScore).where(RiskScore.subject_id.in_(ids)))
+        }
+        assert whole == one_by_one
+        assert len(whole) == 2
+        assert recompute.recompute_all_recruiters(session, today=TODAY).written == 0

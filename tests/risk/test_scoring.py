@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ingest.canonical import AssessmentType, IloIndicator, Modality, Severity
-from risk.inputs import AssessmentSeen, FeePayer, FindingEvidence, GoodsFlag, RecruiterPath, RiskInputs, SiteProfile
+from risk.inputs import (
+    AssessmentSeen,
+    FeePayer,
+    FindingEvidence,
+    GoodsFlag,
+    RecruiterPath,
+    RiskInputs,
+    SiteProfile,
+    SupplierRisk,
+)
 from risk.method import METHOD_FILE, current_method, parse_method
 from risk.scoring import Band, band_of, score
 
@@ -64,12 +73,14 @@ assessments = st.builds(
     assessment_type=st.sampled_from(AssessmentType),
     age_days=st.integers(0, 3000),
 )
+suppliers = st.builds(SupplierRisk, ref=st.uuids().map(str), carried=st.floats(0, 1))
 risk_inputs = st.builds(
     RiskInputs,
     site=sites,
     findings=st.lists(findings, max_size=8).map(tuple),
     assessments=st.lists(assessments, max_size=3).map(tuple),
     recruitment=st.lists(paths, max_size=4).map(tuple),
+    upstream=st.lists(suppliers, max_size=7).map(tuple),
 )
 
 
@@ -151,6 +162,28 @@ class TestMonotone:
             inputs, recruitment=(*inputs.recruitment[:i], worse_path, *inputs.recruitment[i + 1 :])
         )
         assert score(changed, METHOD).total >= score(inputs, METHOD).total
+
+    @given(risk_inputs, st.data())
+    def test_a_riskier_supplier_never_lowers_the_score(self, inputs: RiskInputs, data: st.DataObject) -> None:
+        if not inputs.upstream:
+            return
+        i = data.draw(st.integers(0, len(inputs.upstream) - 1))
+        supplier = inputs.upstream[i]
+        riskier = dataclasses.replace(supplier, carried=min(1.0, supplier.carried + data.draw(st.floats(0, 1))))
+        changed = dataclasses.replace(inputs, upstream=(*inputs.upstream[:i], riskier, *inputs.upstream[i + 1 :]))
+        assert score(changed, METHOD).total >= score(inputs, METHOD).total
+
+    @given(risk_inputs, suppliers)
+    def test_another_supplier_never_lowers_the_score(self, inputs: RiskInputs, extra: SupplierRisk) -> None:
+        changed = dataclasses.replace(inputs, upstream=(*inputs.upstream, extra))
+        assert score(changed, METHOD).total >= score(inputs, METHOD).total
+
+    @given(risk_inputs)
+    def test_only_the_riskiest_suppliers_count(self, inputs: RiskInputs) -> None:
+        upstream = next(c for c in score(inputs, METHOD).components if c.name == "upstream")
+        assert len(upstream.items) <= METHOD.upstream.max_suppliers_counted
+        counted = sorted((s.carried for s in inputs.upstream), reverse=True)[: METHOD.upstream.max_suppliers_counted]
+        assert upstream.raw == pytest.approx(METHOD.upstream.per_supplier * sum(counted), abs=1e-9)
 
     @given(risk_inputs, st.integers(1, 5))
     def test_unknown_upstream_tiers_lower_confidence_not_the_score(self, inputs: RiskInputs, more: int) -> None:

@@ -10,7 +10,7 @@ from risk.inputs import RiskInputs
 from risk.method import current_method
 from risk.scoring import score
 from risk.vectorised import COMPONENTS, frames_of, score_frames
-from tests.risk.test_scoring import assessments, findings, paths, sites
+from tests.risk.test_scoring import assessments, findings, paths, sites, suppliers
 
 METHOD = current_method()
 
@@ -20,6 +20,7 @@ inputs = st.builds(
     findings=st.lists(findings, max_size=5).map(tuple),
     assessments=st.lists(assessments, max_size=3).map(tuple),
     recruitment=st.lists(paths, max_size=4).map(tuple),
+    upstream=st.lists(suppliers, max_size=7).map(tuple),
 )
 
 
