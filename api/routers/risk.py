@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from api.conditional import NOT_MODIFIED, IfNoneMatch, etag_matches, not_modified
-from api.deps import SessionDep, principal_with
+from api.deps import SessionDep, principal_with, writes_on_read
 from api.problems import PROBLEM_RESPONSES
 from core.clock import utcnow
 from core.principal import Principal
@@ -29,6 +29,7 @@ FacilityId = Annotated[str, Path(max_length=64, pattern=NO_NUL_PATTERN, descript
     summary="A facility's risk score, explained",
     responses=NOT_MODIFIED,
 )
+@writes_on_read  # a score missing yet is computed and stored
 def get_facility_risk(
     session: SessionDep,
     principal: Reader,
@@ -59,6 +60,7 @@ RecruiterId = Annotated[str, Path(max_length=64, pattern=NO_NUL_PATTERN, descrip
     summary="A recruiter's risk score, explained",
     responses=NOT_MODIFIED,
 )
+@writes_on_read  # a score missing yet is computed and stored
 def get_recruiter_risk(
     session: SessionDep,
     principal: Reader,
