@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
@@ -12,6 +12,7 @@ from fastapi.security import OAuth2, SecurityScopes
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import utcnow
+from core.db import read_session, transaction
 from core.errors import InsufficientScope, InvalidToken
 from core.principal import Principal
 from core.settings import Settings
@@ -24,10 +25,33 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+#: Methods whose requests only read (RFC 9110 safe methods), unless marked ``writes_on_read``.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITING_READS: set[Callable[..., Any]] = set()
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def writes_on_read(endpoint: Endpoint) -> Endpoint:
+    """Mark a GET route whose handler may write (an audited read, a score computed on its first
+    read): its session is a write transaction, as for a POST. Put it under ``@router.get``."""
+    _WRITING_READS.add(endpoint)
+    return endpoint
+
+
+def _only_reads(request: Request) -> bool:
+    return request.method in SAFE_METHODS and request.scope.get("endpoint") not in _WRITING_READS
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: commit when the handler returns, roll back if it raises."""
+    """One transaction per request: commit when the handler returns, roll back if it raises.
+
+    On SQLite a request that may write holds the write lock from its start (BEGIN IMMEDIATE), so
+    it waits for another writer (up to busy_timeout) instead of failing "database is locked" when
+    it reads before it writes. A GET only reads: it takes no lock, so GETs (a map, a network
+    export) never hold up writers or each other; a GET that may write is ``writes_on_read``."""
     factory: sessionmaker[Session] = request.app.state.sessionmaker
-    with factory() as session, session.begin():
+    unit = read_session if _only_reads(request) else transaction
+    with unit(factory) as session:
         yield session
 
 

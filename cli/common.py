@@ -10,7 +10,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from core import migrations
-from core.db import create_engine, create_sessionmaker, transaction
+from core.db import READ_ONLY_OPTIONS, create_engine, create_sessionmaker, transaction
 from core.errors import LoomlineError
 from core.ids import uuid7
 from core.request_context import request_id_var
@@ -23,7 +23,7 @@ def session_scope() -> Iterator[Session]:
     request_id_var.set(f"cli-{uuid7().hex}")
     engine = create_engine(get_settings())
     try:
-        with engine.connect() as conn:
+        with engine.connect().execution_options(**READ_ONLY_OPTIONS) as conn:
             problem = migrations.pending_message(conn)
         if problem:
             typer.echo(f"error: {problem}", err=True)

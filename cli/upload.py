@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import jobs, migrations
-from core.db import create_engine, create_sessionmaker, transaction
+from core.db import READ_ONLY_OPTIONS, create_engine, create_sessionmaker, transaction
 from core.errors import LoomlineError
 from core.principal import Principal
 from core.settings import get_settings
@@ -84,7 +84,7 @@ def upload_facilities(
     sessions = create_sessionmaker(engine)
     limits = UploadLimits(max_bytes=settings.upload_max_bytes, max_rows=settings.upload_max_rows)
     try:
-        with engine.connect() as conn:
+        with engine.connect().execution_options(**READ_ONLY_OPTIONS) as conn:
             problem = migrations.pending_message(conn)
         if problem:
             typer.echo(f"error: {problem}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from geoalchemy2.admin.dialects.sqlite import init_spatialite
 from sqlalchemy import event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from core.settings import Settings
@@ -77,6 +78,35 @@ def _prepare_sqlite_connection(dbapi_conn: Any, _record: Any, *, spatialite_path
     init_spatialite(dbapi_conn, transaction=True, init_mode="WGS84")
 
 
+#: Execution option: on SQLite, this connection's transactions begin DEFERRED (no lock until the
+#: first write) instead of IMMEDIATE (``_begin_sqlite``).
+BEGIN_DEFERRED = "loomline_begin_deferred"
+#: Execution option: this connection's transaction promised to only read (``read_session``).
+READ_ONLY = "loomline_read_only"
+#: The execution options of a connection that only reads.
+READ_ONLY_OPTIONS: dict[str, Any] = {BEGIN_DEFERRED: True, READ_ONLY: True}
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class WriteInReadSession(RuntimeWarning):
+    """A statement that writes ran in a ``read_session``: on SQLite it fails with "database is
+    locked" whenever another connection writes meanwhile. (The test suite turns it into an error.)"""
+
+
+def _begin_sqlite(conn: Connection) -> None:
+    # A DEFERRED transaction that reads and then writes cannot wait for the write lock: SQLite
+    # answers SQLITE_BUSY ("database is locked") at once, whatever busy_timeout says, because
+    # waiting could deadlock or its snapshot is already stale. BEGIN IMMEDIATE takes the write
+    # lock first and waits for it up to busy_timeout; in WAL mode readers still go on meanwhile.
+    deferred = conn.get_execution_options().get(BEGIN_DEFERRED, False)
+    conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def _warn_of_writes(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if conn.get_execution_options().get(READ_ONLY) and statement.lstrip()[:7].upper().startswith(_WRITES):
+        warnings.warn(f"a write in a read_session: {statement[:80]}", WriteInReadSession, stacklevel=2)
+
+
 def create_engine(settings: Settings) -> Engine:
     """The engine for ``settings.database_url``; SQLite gets SpatiaLite loaded on every connection."""
     url = settings.database_url
@@ -94,7 +124,8 @@ def create_engine(settings: Settings) -> Engine:
         "connect",
         partial(_prepare_sqlite_connection, spatialite_path=settings.spatialite_path),
     )
-    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    event.listen(engine, "begin", _begin_sqlite)
+    event.listen(engine, "before_cursor_execute", _warn_of_writes)
     return engine
 
 
@@ -104,6 +135,18 @@ def create_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """One unit of work: commit on success, roll back on any error. On SQLite it holds the write
+    lock from its start (BEGIN IMMEDIATE), waiting for it up to busy_timeout."""
     with factory() as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A unit of work that only reads: on SQLite its transaction begins DEFERRED, so it takes no
+    lock and never waits for a writer (WAL). A write in it would fail with "database is locked"
+    when another connection writes meanwhile, so it warns (``WriteInReadSession``): work that
+    may write belongs in ``transaction``."""
+    with factory() as session, session.begin():
+        session.connection(execution_options=READ_ONLY_OPTIONS)
         yield session

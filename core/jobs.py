@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from core.clock import utcnow
-from core.db import Base, UTCDateTime, string_enum
+from core.db import Base, UTCDateTime, read_session, string_enum
 from core.ids import uuid7
 
 log = logging.getLogger("loomline.jobs")
@@ -181,13 +181,13 @@ def run_one(
 ) -> Job | None:
     """Recover stale jobs, claim one and run it; its final state is committed. None when idle."""
     # Look before writing: an idle runner polls often, and on SQLite every UPDATE, even of no row,
-    # takes the write lock from the API's requests.
-    with sessions() as session:
+    # takes the write lock from the API's requests (and so would a write transaction: read_session).
+    with read_session(sessions) as session:
         stale = has_stale(session, stale_after=stale_after)
     if stale:
         with sessions() as session, session.begin():
             recover_stale(session, stale_after=stale_after)
-    with sessions() as session:
+    with read_session(sessions) as session:
         if session.scalar(sa.select(Job.id).where(Job.status == JobStatus.queued).limit(1)) is None:
             return None
     with sessions() as session, session.begin():
@@ -208,7 +208,7 @@ def run_one(
             log.exception("job %s (%s) failed", job.id, job.name)
             error = f"{type(exc).__name__}: {exc}"[:2000]
     _finish(sessions, job.id, error=error)
-    with sessions() as session:
+    with read_session(sessions) as session:
         return session.get(Job, job.id)
 
 

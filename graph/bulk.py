@@ -91,7 +91,7 @@ def register_many(session: Session, principal: Principal, bodies: Sequence[Facil
 # An upper bound of the evidence a pair can collect besides the names, for skipping pairs that
 # cannot reach the lower threshold (score() is then not needed: its decision would be "new").
 # Units and conflicts only take points away; a shared identifier is never skipped.
-_MAX_PLACE_POINTS = max(p for _, p in matching._ADDRESS_POINTS) + max(p for _, p in matching._DISTANCE_POINTS)
+_MAX_PLACE_POINTS = max(p for _, p in matching.ADDRESS_POINTS) + max(p for _, p in matching.DISTANCE_POINTS)
 #: score() rounds its total to 4 places: stay clear of a sum that rounds up to the threshold.
 _ROUNDING_MARGIN = 0.01
 
@@ -103,13 +103,13 @@ def _may_reach_potential(a: matching.SiteRecord, repr_a: str, b: matching.SiteRe
     candidates out, and the cheaper one), in the order score() compares them (by repr)."""
     if repr_a > repr_b:
         a, b = b, a
-    fa, fb = matching._features(a), matching._features(b)
+    fa, fb = matching.features(a), matching.features(b)
     if fa.country != fb.country:
         return False
     if fa.identifiers.keys() & fb.identifiers.keys():
         return True
-    name_points = matching._interpolate(matching._name_similarity(fa, fb), matching._NAME_POINTS)
-    best_sum = matching._PRIOR + name_points + _MAX_PLACE_POINTS
+    name_points = matching.interpolate(matching.name_similarity(fa, fb), matching.NAME_POINTS)
+    best_sum = matching.PRIOR + name_points + _MAX_PLACE_POINTS
     threshold = matching.DEFAULT_THRESHOLDS.lower
     return best_sum >= _logit(threshold) - _ROUNDING_MARGIN
 
@@ -204,7 +204,7 @@ class _Chunk:
 
     def register(self, i: int, body: FacilityCreate) -> _Registered | RowOutcome:
         """service.create_facility for row ``i``, against the chunk's picture of the registry."""
-        values = service._statements(body)
+        values = service.statements(body)
         found = self._candidates(i)
         if found and found[0].decision is matching.MatchDecision.match:
             best = found[0]
@@ -275,7 +275,7 @@ class _Chunk:
             facility.identifiers.append(row)
             self.session.add(row)
             self.owners[pair] = facility.id
-        service._apply_canonical(facility)
+        service.apply_canonical(facility)
         self.facility_records.pop(facility.id.hex, None)
         record, _ = self._record(facility)
         self._refile(facility.id, shared_sites.key_hashes(record))

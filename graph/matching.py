@@ -84,13 +84,13 @@ DEFAULT_THRESHOLDS = Thresholds(upper=0.9, lower=0.5)
 
 # Evidence in log-odds points; (x, points) tables are interpolated linearly. An exact name alone
 # gives 0.95; a name that shares most words but differs in a distinctive one is evidence against.
-_PRIOR = -1.5
-_NAME_POINTS = ((0.0, -7.0), (0.5, -5.0), (0.7, -2.0), (0.8, 0.5), (0.9, 2.5), (1.0, 4.5))
-_ADDRESS_POINTS = ((0.0, -1.5), (0.3, -1.0), (0.5, 0.0), (0.7, 1.0), (0.85, 2.0), (1.0, 3.0))
+PRIOR = -1.5
+NAME_POINTS = ((0.0, -7.0), (0.5, -5.0), (0.7, -2.0), (0.8, 0.5), (0.9, 2.5), (1.0, 4.5))
+ADDRESS_POINTS = ((0.0, -1.5), (0.3, -1.0), (0.5, 0.0), (0.7, 1.0), (0.85, 2.0), (1.0, 3.0))
 # Geocodes of one factory in two lists are often kilometres apart (street-level vs town-level),
 # and one in seven real duplicates in the OAR lists is over 100 km apart: closeness is strong
 # evidence, distance weaker evidence against, and one name far away stays for a person to judge.
-_DISTANCE_POINTS = ((0.0, 2.5), (0.5, 2.0), (2.0, 1.0), (5.0, 0.0), (20.0, -1.5), (100.0, -2.5), (1000.0, -3.0))
+DISTANCE_POINTS = ((0.0, 2.5), (0.5, 2.0), (2.0, 1.0), (5.0, 0.0), (20.0, -1.5), (100.0, -2.5), (1000.0, -3.0))
 _NUMBER_CONFLICT = -3.0  # "Unit 3" / "Unit 4"
 _HOUSE_NUMBER_CONFLICT = -1.0  # "No. 30 Yan Huang Avenue" / "No. 1 Yan Huang Avenue"
 _IDENTIFIER_SHARED = 8.0
@@ -109,7 +109,10 @@ _GRID_DEGREES = 0.05  # blocking cell, about 5.5 km north-south
 
 
 @dataclass(frozen=True, slots=True)
-class _Features:
+class SiteFeatures:
+    """A site record normalised for comparison: country, name tokens, unit designators, address
+    tokens, an informative point (or None) and identifiers by scheme."""
+
     country: str
     tokens: tuple[str, ...]
     fallback_name: str  # the casefolded raw name, for names that normalise to nothing ("Co., Ltd.")
@@ -129,12 +132,13 @@ def _informative_point(lat: float | None, lon: float | None) -> tuple[float, flo
 
 
 @lru_cache(maxsize=65536)
-def _features(record: SiteRecord) -> _Features:
+def features(record: SiteRecord) -> SiteFeatures:
+    """The record's features, computed once per record (cached)."""
     identifiers: dict[str, set[str]] = {}
     for scheme, value in record.identifiers:
         if clean := "".join(value.split()).upper():
             identifiers.setdefault(scheme.strip().casefold(), set()).add(clean)
-    return _Features(
+    return SiteFeatures(
         country=record.country.strip().upper(),
         tokens=normalise.name_tokens(record.name),
         fallback_name=" ".join(record.name.casefold().split()) or record.name,
@@ -145,7 +149,9 @@ def _features(record: SiteRecord) -> _Features:
     )
 
 
-def _interpolate(x: float, points: tuple[tuple[float, float], ...]) -> float:
+def interpolate(x: float, points: tuple[tuple[float, float], ...]) -> float:
+    """The points at ``x`` on a table of ``(x, points)`` (ascending x): linear between rows,
+    the first or last row's points outside the table."""
     if x <= points[0][0]:
         return points[0][1]
     for (x0, y0), (x1, y1) in pairwise(points):
@@ -235,8 +241,10 @@ def _name_weight(token: str, places: set[str]) -> float:
     return 1.0
 
 
-def _name_similarity(fa: _Features, fb: _Features) -> float:
-    """Place names count as places when the gazetteer or either address names them ("Shaowu")."""
+def name_similarity(fa: SiteFeatures, fb: SiteFeatures) -> float:
+    """Weighted overlap of the two names' words (0-1), after aligning misspelt and joined words.
+    Generic words, product words, numbers and place names weigh less; a word is a place name
+    when the gazetteer or either address names it ("Shaowu")."""
     if not fa.tokens or not fb.tokens:
         return 1.0 if not fa.tokens and not fb.tokens and fa.fallback_name == fb.fallback_name else 0.0
     if fa.tokens == fb.tokens:
@@ -247,7 +255,7 @@ def _name_similarity(fa: _Features, fb: _Features) -> float:
     return _weighted_overlap(set(a), set(b), {t: _name_weight(t, places) for t in (*a, *b)})
 
 
-def _address_similarity(fa: _Features, fb: _Features) -> tuple[float, bool]:
+def _address_similarity(fa: SiteFeatures, fb: SiteFeatures) -> tuple[float, bool]:
     """Similarity of two addresses, and whether their house numbers conflict.
 
     Words and numbers are compared apart: "No. 808, Third Industry Park, Guoyuan Town" and
@@ -276,14 +284,14 @@ def _address_similarity(fa: _Features, fb: _Features) -> tuple[float, bool]:
 @dataclass(slots=True)
 class _Evidence:
     components: dict[str, float] = field(default_factory=dict)
-    points: dict[str, float] = field(default_factory=lambda: {"prior": _PRIOR})
+    points: dict[str, float] = field(default_factory=lambda: {"prior": PRIOR})
     blockers: list[str] = field(default_factory=list)
 
 
-def _compare_names(fa: _Features, fb: _Features, ev: _Evidence) -> None:
-    name = _name_similarity(fa, fb)
+def _compare_names(fa: SiteFeatures, fb: SiteFeatures, ev: _Evidence) -> None:
+    name = name_similarity(fa, fb)
     ev.components["name"] = round(name, 4)
-    ev.points["name"] = _interpolate(name, _NAME_POINTS)
+    ev.points["name"] = interpolate(name, NAME_POINTS)
     if name < _NAME_FLOOR:
         # Two plants of one compound share the address and the point: "ES Textiles" / "ES Sock".
         ev.blockers.append(f"names differ (similarity {name:.2f})")
@@ -294,12 +302,12 @@ def _compare_names(fa: _Features, fb: _Features, ev: _Evidence) -> None:
             ev.points["units"] = _NUMBER_CONFLICT
 
 
-def _compare_places(fa: _Features, fb: _Features, ev: _Evidence) -> None:
+def _compare_places(fa: SiteFeatures, fb: SiteFeatures, ev: _Evidence) -> None:
     strong_address = False
     if fa.address and fb.address:
         similarity, conflict = _address_similarity(fa, fb)
         ev.components["address"] = round(similarity, 4)
-        ev.points["address"] = _interpolate(similarity, _ADDRESS_POINTS) + (_HOUSE_NUMBER_CONFLICT if conflict else 0.0)
+        ev.points["address"] = interpolate(similarity, ADDRESS_POINTS) + (_HOUSE_NUMBER_CONFLICT if conflict else 0.0)
         strong_address = similarity >= _STRONG_ADDRESS and not conflict
         if conflict:
             # "No. 30 & 32 Yan Huang Avenue" / "No. 1 Yan Huang Avenue": two plots, maybe two plants.
@@ -308,7 +316,7 @@ def _compare_places(fa: _Features, fb: _Features, ev: _Evidence) -> None:
         return
     km = haversine_km(fa.point, fb.point)
     ev.components["distance_km"] = round(km, 3)
-    points = _interpolate(km, _DISTANCE_POINTS)
+    points = interpolate(km, DISTANCE_POINTS)
     if strong_address:
         points = max(points, 0.0)  # one address, two geocoders: the geocodes are off, not the site
     elif km > _FAR_KM:
@@ -316,7 +324,7 @@ def _compare_places(fa: _Features, fb: _Features, ev: _Evidence) -> None:
     ev.points["distance"] = points
 
 
-def _compare_identifiers(fa: _Features, fb: _Features, ev: _Evidence) -> None:
+def _compare_identifiers(fa: SiteFeatures, fb: SiteFeatures, ev: _Evidence) -> None:
     schemes = fa.identifiers.keys() & fb.identifiers.keys()
     if not schemes:
         return
@@ -334,7 +342,7 @@ def score(a: SiteRecord, b: SiteRecord) -> MatchScore:
     """How likely two records are one site; symmetric. Different countries score 0."""
     if repr(a) > repr(b):
         a, b = b, a  # word alignment and fuzzy pairing are greedy: a fixed order keeps score symmetric
-    fa, fb = _features(a), _features(b)
+    fa, fb = features(a), features(b)
     if fa.country != fb.country:
         return MatchScore(total=0.0, blockers=(f"different countries ({fa.country} / {fb.country})",))
     ev = _Evidence()
@@ -380,7 +388,7 @@ def blocking_keys(record: SiteRecord) -> frozenset[str]:
     - per country, the ~5 km grid cell of an informative geocode and its eight neighbours, so
       sites within one cell of each other meet whatever their names say.
     A name without such words is filed under all its words, or its casefolded raw form."""
-    f = _features(record)
+    f = features(record)
     keys = {f"id:{scheme}:{value}" for scheme, values in f.identifiers.items() for value in values}
     cc = f.country
     words = [t for t in f.tokens if t not in normalise.GENERIC_WORDS and not t.isdigit()]

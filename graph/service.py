@@ -43,7 +43,9 @@ class ResolvedFacility:
     resolved_from: str | None
 
 
-def _statements(body: FacilityAttributes) -> dict[str, Any]:
+def statements(body: FacilityAttributes) -> dict[str, Any]:
+    """The attributes ``body`` states, as a contribution stores them (``location`` as
+    ``[lng, lat]``); InvalidInput when only one of lat and lng is given."""
     stated = body.model_dump(exclude_unset=True, exclude={"identifiers"})
     values = {k: v for k, v in stated.items() if k in _PLAIN_ATTRIBUTES}
     lat, lng = stated.pop("lat", None), stated.pop("lng", None)
@@ -57,7 +59,9 @@ def _statements(body: FacilityAttributes) -> dict[str, Any]:
     return values
 
 
-def _apply_canonical(facility: Facility) -> None:
+def apply_canonical(facility: Facility) -> None:
+    """Set the facility's attributes, location and normalised name to the canonical values of its
+    contributions (the owner's statement wins, else the most stated value). No flush."""
     canonical = provenance.canonical_of(facility.contributions, owner=facility.owner_organization_id)
     for attribute in _PLAIN_ATTRIBUTES:
         if attribute in canonical:
@@ -117,7 +121,7 @@ class CreateOutcome:
 def create_facility(session: Session, principal: Principal, *, body: FacilityCreate) -> CreateOutcome:
     """Register a site as the caller's contribution; when another member already registered the
     same site, the statements attach to that facility instead of creating a duplicate."""
-    values = _statements(body)
+    values = statements(body)
     record = shared_sites.record_of(
         name=body.name,
         country=body.country,
@@ -170,7 +174,7 @@ def _state(
 def rederive(session: Session, facility: Facility) -> None:
     """Canonical values from the contributions, then the match keys of those values (after a
     statement, a claim, a merge or a split)."""
-    _apply_canonical(facility)
+    apply_canonical(facility)
     session.flush()
     shared_sites.refile(session, facility)
 
@@ -187,7 +191,7 @@ def update_facility(session: Session, principal: Principal, *, public_id: str, b
     """State new values (the caller's contributions); the canonical values are derived again and
     matched against the other facilities."""
     facility = get_facility_or_raise(session, principal, public_id=public_id).facility
-    values = _statements(body)
+    values = statements(body)
     _state(session, principal, facility, values, body.identifiers)
     audit.record(
         session,

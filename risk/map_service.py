@@ -13,6 +13,7 @@ Which sites, and which of them the caller "sees individually" (k-anonymity spare
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping
@@ -51,6 +52,20 @@ class RenderedMap:
     content: bytes
     media_type: str
     filename: str
+    etag: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedMap:
+    """What a caller's map is drawn from, and the ETag of the map drawn from it: a caller whose
+    copy is current needs no rendering."""
+
+    sites: pd.DataFrame
+    spec: MapSpec
+    output: str
+    #: The boundaries edition country outlines come from (None: the shipped outlines).
+    edition_id: uuid.UUID | None
+    etag: str
 
 
 MEDIA_TYPES = {
@@ -59,6 +74,9 @@ MEDIA_TYPES = {
     "csv": ("text/csv; charset=utf-8", "risk.csv"),
     "png": ("image/png", "risk.png"),
 }
+
+
+SITE_COLUMNS = ["lat", "lng", "country", "score", "band", "computed_at", "inputs_fingerprint"]
 
 
 def _linked(principal: Principal, kind: RelationshipKind, condition: sa.ColumnElement[bool], today: date) -> Any:
@@ -70,7 +88,9 @@ def _linked(principal: Principal, kind: RelationshipKind, condition: sa.ColumnEl
 
 
 def map_sites(session: Session, principal: Principal, filters: MapFilters, *, today: date) -> pd.DataFrame:
-    """One row per scored live facility the map may include: lat, lng, country, score, band, visible."""
+    """One row per scored live facility the map may include: lat, lng, country, score, band,
+    visible, and the score's computed_at and inputs_fingerprint (its version). In facility id
+    order, so the same sites give the same map, to the last byte of a float sum."""
     stmt = (
         sa.select(
             sa.func.ST_Y(Facility.location).label("lat"),
@@ -78,9 +98,12 @@ def map_sites(session: Session, principal: Principal, filters: MapFilters, *, to
             Facility.country,
             RiskScore.score,
             RiskScore.band,
+            RiskScore.computed_at,
+            RiskScore.inputs_fingerprint,
         )
         .join(RiskScore, sa.and_(RiskScore.subject_kind == ScoredKind.facility, RiskScore.subject_id == Facility.id))
         .where(Facility.merged_into_id.is_(None))
+        .order_by(Facility.id)
     )
     if filters.sector:
         stmt = stmt.where(sa.func.lower(Facility.sector) == filters.sector.strip().lower())
@@ -93,7 +116,7 @@ def map_sites(session: Session, principal: Principal, filters: MapFilters, *, to
         )
         stmt = stmt.where(Facility.id.in_(on_corridor))
     rows = session.execute(stmt).all()
-    frame = pd.DataFrame(rows, columns=["lat", "lng", "country", "score", "band"])
+    frame = pd.DataFrame(rows, columns=SITE_COLUMNS)
     frame["lat"] = pd.to_numeric(frame["lat"])
     frame["lng"] = pd.to_numeric(frame["lng"])
     frame["visible"] = principal.organization_kind is not OrganizationKind.ctip
@@ -105,20 +128,97 @@ def _shipped_outlines() -> dict[str, BaseGeometry]:
     return {b.country: b.geometry for b in boundaries.parse_boundaries(boundaries.SHIPPED.read_bytes())}
 
 
-def country_outlines(session: Session) -> Mapping[str, BaseGeometry]:
-    """The latest imported boundaries edition, else the outlines Loomline ships."""
-    edition = session.scalars(
+@cache
+def _shipped_digest() -> str:
+    return hashlib.sha256(boundaries.SHIPPED.read_bytes()).hexdigest()
+
+
+def boundaries_edition(session: Session) -> uuid.UUID | None:
+    """The latest imported boundaries edition; None when none was imported."""
+    return session.scalars(
         sa.select(ReferenceEdition.id)
         .where(ReferenceEdition.kind == "boundaries")
         .order_by(ReferenceEdition.imported_at.desc())
         .limit(1)
     ).first()
+
+
+def country_outlines(session: Session, edition: uuid.UUID | None) -> Mapping[str, BaseGeometry]:
+    """The outlines of boundaries ``edition``, else (None) the outlines Loomline ships."""
     if edition is None:
         return _shipped_outlines()
     rows = session.execute(
         sa.select(CountryBoundary.country, CountryBoundary.geometry).where(CountryBoundary.edition_id == edition)
     )
     return {country: to_shape(geometry) for country, geometry in rows}
+
+
+def map_etag(
+    principal: Principal, sites: pd.DataFrame, *, spec: MapSpec, filters: MapFilters, output: str,
+    edition_id: uuid.UUID | None,
+) -> str:  # fmt: skip
+    """The ETag of the map drawn from ``sites``: a digest of everything its bytes depend on. The
+    sites (position, country, score, band) with each score's version (computed_at, inputs), so a
+    recompute changes it; the caller's organisation kind (which sites count as seen individually)
+    and the query, format, k and method bands; the outlines (edition, or the shipped file). The
+    sites are those this caller's filters reach through the links it may follow, so callers whose
+    maps differ never share a tag. Weak for GeoPackage: its metadata holds the time of writing."""
+    method = current_method()
+    header = json.dumps(
+        {
+            "kind": principal.organization_kind.value,
+            "level": spec.level.value,
+            "resolution": spec.resolution if spec.level is Level.h3 else None,
+            "k": spec.k,
+            "sector": filters.sector,
+            "tier": filters.tier,
+            "corridor": str(filters.corridor_id) if filters.corridor_id else None,
+            "output": output,
+            "method": method.version,
+            "bands": method.bands.model_dump(),
+            "edition": str(edition_id) if edition_id else f"shipped:{_shipped_digest()}",
+            "sites": len(sites),
+        },
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(header.encode())
+    if not sites.empty:
+        rows = pd.util.hash_pandas_object(sites[[*SITE_COLUMNS, "visible"]], index=False)
+        digest.update(rows.to_numpy().tobytes())
+    tag = f'"map-{digest.hexdigest()[:32]}"'
+    return f"W/{tag}" if output == "gpkg" else tag
+
+
+def prepare_map(
+    session: Session, principal: Principal, *, spec: MapSpec, filters: MapFilters, output: str, today: date
+) -> PreparedMap:
+    """The sites of the caller's map and its ETag, without drawing it."""
+    sites = map_sites(session, principal, filters, today=today)
+    edition_id = boundaries_edition(session) if spec.level is Level.country else None
+    etag = map_etag(principal, sites, spec=spec, filters=filters, output=output, edition_id=edition_id)
+    return PreparedMap(sites, spec, output, edition_id, etag)
+
+
+def render_map(session: Session, prepared: PreparedMap) -> RenderedMap:
+    """The prepared map, drawn in its format."""
+    spec, output, etag = prepared.spec, prepared.output, prepared.etag
+    cells = aggregate(prepared.sites, spec)
+    edges = current_method().bands.model_dump()
+    media_type, filename = MEDIA_TYPES[output]
+    country_level = spec.level is Level.country
+    outlines = country_outlines(session, prepared.edition_id) if country_level else {}
+    if output == "csv":
+        return RenderedMap(map_formats.to_csv(cells, edges).encode(), media_type, filename, etag)
+    if output == "geojson":
+        body = json.dumps(map_formats.to_geojson(cells, outlines, edges), separators=(",", ":"))
+        return RenderedMap(body.encode(), media_type, filename, etag)
+    frame = map_formats.to_frame(cells, outlines, edges)
+    if output == "gpkg":
+        return RenderedMap(map_formats.to_gpkg(frame), media_type, filename, etag)
+    level = "country" if country_level else f"H3 resolution {spec.resolution}"
+    background = map_formats.outline_frame(_shipped_outlines())
+    title = f"Forced-labour risk by {level} ({len(cells)} cells)"
+    return RenderedMap(map_formats.to_png(frame, title=title, background=background), media_type, filename, etag)
 
 
 def risk_map(
@@ -130,19 +230,6 @@ def risk_map(
     output: str,
     today: date,
 ) -> RenderedMap:
-    cells = aggregate(map_sites(session, principal, filters, today=today), spec)
-    edges = current_method().bands.model_dump()
-    media_type, filename = MEDIA_TYPES[output]
-    outlines: Mapping[str, BaseGeometry] = country_outlines(session) if spec.level is Level.country else {}
-    if output == "csv":
-        return RenderedMap(map_formats.to_csv(cells, edges).encode(), media_type, filename)
-    if output == "geojson":
-        body = json.dumps(map_formats.to_geojson(cells, outlines, edges), separators=(",", ":"))
-        return RenderedMap(body.encode(), media_type, filename)
-    frame = map_formats.to_frame(cells, outlines, edges)
-    if output == "gpkg":
-        return RenderedMap(map_formats.to_gpkg(frame), media_type, filename)
-    level = "country" if spec.level is Level.country else f"H3 resolution {spec.resolution}"
-    background = map_formats.outline_frame(_shipped_outlines())
-    title = f"Forced-labour risk by {level} ({len(cells)} cells)"
-    return RenderedMap(map_formats.to_png(frame, title=title, background=background), media_type, filename)
+    """The caller's map, drawn (``prepare_map`` then ``render_map``)."""
+    prepared = prepare_map(session, principal, spec=spec, filters=filters, output=output, today=today)
+    return render_map(session, prepared)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
 from core import migrations
-from core.db import create_engine, create_sessionmaker, transaction
+from core.db import BEGIN_DEFERRED, create_engine, create_sessionmaker, transaction
 from core.principal import OrganizationKind
 from core.settings import Settings
 from policies import service as policies_service
@@ -121,8 +121,11 @@ def committing_sessions(engine: Engine) -> sessionmaker[Session]:
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
-    """A session inside a transaction that is rolled back after the test."""
+    """A session inside a transaction that is rolled back after the test. On SQLite it begins
+    DEFERRED, as before BEGIN IMMEDIATE became the default: a test that only reads here takes no
+    lock, so the API requests and committing sessions of the same test never wait for it."""
     with engine.connect() as conn:
+        conn.execution_options(**{BEGIN_DEFERRED: True})
         outer = conn.begin()
         with Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
             yield s

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import SessionDep, SettingsDep, principal_with
+from api.deps import SessionDep, SettingsDep, principal_with, writes_on_read
 from api.problems import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, Problem, problem_response
 from api.routers.facilities import CURSOR_PATTERN
 from core.principal import Principal
@@ -292,6 +292,7 @@ def count_assessments(
 
 
 @router.get("/{assessment_id}", response_model=AssessmentDetail, summary="One assessment")
+@writes_on_read  # a read allowed by a grant is audited
 def get_assessment(session: SessionDep, principal: Reader, assessment_id: AssessmentId) -> AssessmentDetail:
     """An assessment with its findings and corrective actions (each with its status history).
     404 unless your organisation may read it; a read allowed by a grant is written to the audit trail."""

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.problems import problem_response
 from core import migrations
+from core.db import READ_ONLY_OPTIONS
 
 router = APIRouter(tags=["health"])
 
@@ -25,7 +26,7 @@ def readyz(request: Request) -> JSONResponse:
     """Ready when the database answers and its schema is at the code's migration head."""
     engine: Engine = request.app.state.engine
     try:
-        with engine.connect() as conn:
+        with engine.connect().execution_options(**READ_ONLY_OPTIONS) as conn:
             conn.execute(text("SELECT 1"))
             problem = migrations.pending_message(conn)
     except SQLAlchemyError:

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 
+from api.conditional import NOT_MODIFIED, IfNoneMatch, etag_matches, not_modified
 from api.deps import SessionDep, principal_with
 from api.problems import PROBLEM_RESPONSES
 from core.clock import utcnow
@@ -32,10 +33,11 @@ PAGE = Path(__file__).parents[1] / "static" / "maps.html"
     summary="Aggregated risk map",
     response_class=Response,
     responses={
+        **NOT_MODIFIED,
         200: {
             "description": "The map in the format asked for",
             "content": {media: {} for media, _ in map_service.MEDIA_TYPES.values()},
-        }
+        },
     },
 )
 def risk_map(
@@ -48,6 +50,7 @@ def risk_map(
     tier: Annotated[int | None, Query(ge=1, le=10)] = None,
     corridor: Annotated[uuid.UUID | None, Query(description="Corridor id")] = None,
     format: Annotated[Literal["geojson", "gpkg", "csv", "png"], Query(description="Output format")] = "geojson",
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Stored site scores aggregated by `level` (country, or H3 cell at `resolution`): per cell the
     number of sites, mean and max score, share of high or severe sites and the band of the mean.
@@ -57,14 +60,22 @@ def risk_map(
     (`suppressed: true`, no figures). CTIP organisations see no site individually, so every cell
     they get holds at least that many sites. `tier` and `corridor` follow the links you may read
     (CTIP: every member's, aggregated). GeoJSON is RFC 7946; the GeoPackage has one layer `risk`;
-    the PNG is a choropleth with a legend."""
+    the PNG is a choropleth with a legend.
+
+    The ETag changes with the scores behind the map (any recompute), the boundaries, the query,
+    the format and what you may see; send it back in If-None-Match to get a 304 without the map
+    being drawn again. It is weak (`W/`) for the GeoPackage, whose metadata holds the time of
+    writing."""
     settings = request.app.state.settings
     spec = MapSpec(level=level, resolution=resolution, k=settings.map_min_sites)
     filters = map_service.MapFilters(sector=sector, tier=tier, corridor_id=corridor)
-    rendered = map_service.risk_map(
+    prepared = map_service.prepare_map(
         session, principal, spec=spec, filters=filters, output=format, today=utcnow().date()
     )
-    headers = {"Content-Disposition": f'inline; filename="{rendered.filename}"'}
+    if etag_matches(if_none_match, prepared.etag):
+        return not_modified(prepared.etag)
+    rendered = map_service.render_map(session, prepared)
+    headers = {"Content-Disposition": f'inline; filename="{rendered.filename}"', "ETag": rendered.etag}
     return Response(rendered.content, media_type=rendered.media_type, headers=headers)
 
 

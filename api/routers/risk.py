@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response, status
+from fastapi import APIRouter, Path, Response
 
-from api.deps import SessionDep, principal_with
+from api.conditional import NOT_MODIFIED, IfNoneMatch, etag_matches, not_modified
+from api.deps import SessionDep, principal_with, writes_on_read
 from api.problems import PROBLEM_RESPONSES
 from core.clock import utcnow
 from core.principal import Principal
@@ -20,22 +21,15 @@ router = APIRouter(prefix="/risk", tags=["risk"], responses=PROBLEM_RESPONSES)
 
 Reader = Annotated[Principal, principal_with(ApiScope.risk_read)]
 FacilityId = Annotated[str, Path(max_length=64, pattern=NO_NUL_PATTERN, description="Public id LL-XXXX-XXXX-C")]
-IfNoneMatch = Annotated[str | None, Header(max_length=2000, pattern=NO_NUL_PATTERN)]
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if if_none_match is None:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or etag in tags
 
 
 @router.get(
     "/facilities/{facility_id}",
     response_model=RiskExplanation,
     summary="A facility's risk score, explained",
-    responses={status.HTTP_304_NOT_MODIFIED: {"description": "Not modified (If-None-Match matched the ETag)"}},
+    responses=NOT_MODIFIED,
 )
+@writes_on_read  # a score missing yet is computed and stored
 def get_facility_risk(
     session: SessionDep,
     principal: Reader,
@@ -51,8 +45,8 @@ def get_facility_risk(
     every member. The ETag changes with the method version, the score's inputs and what you may
     see; send it back in If-None-Match to get a 304. The method: docs/risk-method.md."""
     explained = explain.facility_risk_or_raise(session, principal, public_id=facility_id, now=utcnow())
-    if _matches(if_none_match, explained.etag):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": explained.etag})
+    if etag_matches(if_none_match, explained.etag):
+        return not_modified(explained.etag)
     response.headers["ETag"] = explained.etag
     return explained.explanation
 
@@ -64,8 +58,9 @@ RecruiterId = Annotated[str, Path(max_length=64, pattern=NO_NUL_PATTERN, descrip
     "/recruiters/{recruiter_id}",
     response_model=RiskExplanation,
     summary="A recruiter's risk score, explained",
-    responses={status.HTTP_304_NOT_MODIFIED: {"description": "Not modified (If-None-Match matched the ETag)"}},
+    responses=NOT_MODIFIED,
 )
+@writes_on_read  # a score missing yet is computed and stored
 def get_recruiter_risk(
     session: SessionDep,
     principal: Reader,
@@ -79,8 +74,8 @@ def get_recruiter_risk(
     (that is a site's). Evidence you cannot see is one `pooled_signal` item per component, as for
     facilities; the ETag and If-None-Match work the same way."""
     explained = explain.recruiter_risk_or_raise(session, principal, public_id=recruiter_id, now=utcnow())
-    if _matches(if_none_match, explained.etag):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": explained.etag})
+    if etag_matches(if_none_match, explained.etag):
+        return not_modified(explained.etag)
     response.headers["ETag"] = explained.etag
     return explained.explanation
 

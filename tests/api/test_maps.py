@@ -162,6 +162,9 @@ class TestFilters:
         mine = await cells(api, token, sector=sector, tier=2)
         assert set(mine) == {"BD"}  # the other member's tier-2 site in Viet Nam stays out
         assert mine["BD"]["properties"]["sites"] == 1
+        tags = {(await api.get(BASE, params={"sector": sector, "tier": 2}, headers=bearer(t))).headers["etag"]
+                for t in (token, other)}  # fmt: skip
+        assert len(tags) == 2  # each member's map follows its own links: never one shared tag
 
     async def test_bad_parameters_and_missing_scope(
         self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]
@@ -174,3 +177,64 @@ class TestFilters:
         bad = await api.get(BASE, params={"level": "province"}, headers=bearer(full))
         assert bad.status_code == 422
         assert bad.json()["errors"][0]["location"] == ["query", "level"]
+
+
+async def map_response(api: httpx.AsyncClient, token: str, **params: str | int) -> httpx.Response:
+    response = await api.get(BASE, params=params, headers=bearer(token))
+    assert response.status_code == 200, response.text
+    return response
+
+
+class TestEtag:
+    async def test_the_same_request_gets_the_same_tag_and_bytes(self, api: httpx.AsyncClient, network: Network) -> None:
+        for output in ("geojson", "csv", "png"):
+            first = await map_response(api, network.token, sector=network.sector, format=output)
+            second = await map_response(api, network.token, sector=network.sector, format=output)
+            assert first.headers["etag"] == second.headers["etag"]
+            assert first.headers["etag"].startswith('"')  # strong: the same bytes
+            assert first.content == second.content
+
+    async def test_a_matching_if_none_match_gets_a_304(self, api: httpx.AsyncClient, network: Network) -> None:
+        etag = (await map_response(api, network.token, sector=network.sector)).headers["etag"]
+        for sent in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+            headers = bearer(network.token) | {"If-None-Match": sent}
+            response = await api.get(BASE, params={"sector": network.sector}, headers=headers)
+            assert response.status_code == 304, sent
+            assert response.headers["etag"] == etag
+            assert response.content == b""
+        stale = await api.get(
+            BASE, params={"sector": network.sector}, headers=bearer(network.token) | {"If-None-Match": '"stale"'}
+        )
+        assert stale.status_code == 200
+
+    async def test_a_changed_score_changes_the_tag(
+        self, api: httpx.AsyncClient, network: Network, committing_sessions: sessionmaker[Session]
+    ) -> None:
+        before = (await map_response(api, network.token, sector=network.sector)).headers["etag"]
+        with transaction(committing_sessions) as s:
+            facility = s.query(Facility).filter_by(public_id=network.vn[0]).one()
+            stored = s.query(RiskScore).filter_by(subject_id=facility.id).one()
+            stored.inputs_fingerprint = "1" * 64  # recomputed from new inputs, to the same score
+        recomputed = (await map_response(api, network.token, sector=network.sector)).headers["etag"]
+        with transaction(committing_sessions) as s:
+            s.query(RiskScore).filter_by(subject_id=facility.id).one().score = 31.0
+        rescored = (await map_response(api, network.token, sector=network.sector)).headers["etag"]
+        assert len({before, recomputed, rescored}) == 3
+
+    async def test_format_level_and_caller_kind_change_the_tag(
+        self, api: httpx.AsyncClient, network: Network, ctip: Credentials
+    ) -> None:
+        token, sector = network.token, network.sector
+        tags = [
+            (await map_response(api, token, sector=sector, **params)).headers["etag"]
+            for params in ({}, {"format": "csv"}, {"format": "png"}, {"level": "h3"}, {"level": "h3", "resolution": 4})
+        ]  # fmt: skip
+        tags.append((await map_response(api, await fetch_token(api, ctip), sector=sector)).headers["etag"])
+        assert len(set(tags)) == len(tags)
+
+    async def test_the_geopackage_tag_is_weak(self, api: httpx.AsyncClient, network: Network) -> None:
+        etag = (await map_response(api, network.token, sector=network.sector, format="gpkg")).headers["etag"]
+        assert etag.startswith('W/"')
+        headers = bearer(network.token) | {"If-None-Match": etag}
+        response = await api.get(BASE, params={"sector": network.sector, "format": "gpkg"}, headers=headers)
+        assert response.status_code == 304

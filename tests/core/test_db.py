@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from geoalchemy2 import functions as gfn
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from core.db import WriteInReadSession, create_engine, create_sessionmaker, read_session, transaction
 from core.geo import point_element, to_point
 from core.ids import uuid7
 from core.principal import OrganizationKind
 from policies.models import Organization
+from tests.conftest import make_settings
 
 
 def _org(session: Session, **values: object) -> Organization:
@@ -80,3 +86,58 @@ class TestUuid7:
         millis = [i.int >> 80 for i in ids]
         assert millis == sorted(millis)
         assert len(set(ids)) == len(ids)
+
+
+class TestSqliteWriteLock:
+    """Two connections to one SQLite file: one holds a write transaction in a thread, the other
+    reads, then writes. A deferred BEGIN would fail the write at once ("database is locked",
+    whatever busy_timeout says); the write transaction waits for the lock instead."""
+
+    HOLD_SECONDS = 0.5
+
+    @pytest.fixture
+    def sessions(self, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+        engine = create_engine(make_settings(f"sqlite:///{tmp_path / 'locks.sqlite'}"))
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE tally (n INTEGER NOT NULL)")
+            conn.exec_driver_sql("INSERT INTO tally VALUES (0)")
+        yield create_sessionmaker(engine)
+        engine.dispose()
+
+    def _hold_the_write_lock(self, sessions: sessionmaker[Session], holding: threading.Event) -> None:
+        with transaction(sessions) as s:
+            s.execute(sa.text("UPDATE tally SET n = n + 1"))
+            holding.set()
+            time.sleep(self.HOLD_SECONDS)
+
+    def _in_a_thread(self, sessions: sessionmaker[Session]) -> threading.Thread:
+        holding = threading.Event()
+        writer = threading.Thread(target=self._hold_the_write_lock, args=(sessions, holding))
+        writer.start()
+        assert holding.wait(10)
+        return writer
+
+    def test_read_then_write_waits_for_the_other_writer(self, sessions: sessionmaker[Session]) -> None:
+        writer = self._in_a_thread(sessions)
+        try:
+            with transaction(sessions) as s:
+                n = s.scalar(sa.text("SELECT n FROM tally"))
+                s.execute(sa.text("UPDATE tally SET n = :n"), {"n": n + 1})
+        finally:
+            writer.join()
+        with transaction(sessions) as s:
+            assert s.scalar(sa.text("SELECT n FROM tally")) == 2  # it read after the other commit
+
+    def test_a_read_session_does_not_wait_for_the_writer(self, sessions: sessionmaker[Session]) -> None:
+        writer = self._in_a_thread(sessions)
+        try:
+            started = time.perf_counter()
+            with read_session(sessions) as s:
+                assert s.scalar(sa.text("SELECT n FROM tally")) == 0  # the last committed value
+            assert time.perf_counter() - started < self.HOLD_SECONDS / 2
+        finally:
+            writer.join()
+
+    def test_a_write_in_a_read_session_warns(self, sessions: sessionmaker[Session]) -> None:
+        with pytest.warns(WriteInReadSession), read_session(sessions) as s:
+            s.execute(sa.text("UPDATE tally SET n = 5"))
