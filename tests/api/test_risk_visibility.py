@@ -496,6 +496,16 @@ def _evidence(org: uuid.UUID, component: dict[str, Any], built: Built) -> Shown:
             hidden.add(ref)
             shown.secrets |= {p for p in chain if not link_visible(org, built.link(p), built.site_owner)}
             points += item["points"]
+        elif kind == "supplier":  # "<supplier>|<links stating it>": named when one link is visible
+            supplier, links = ref.split("|")
+            seen = [p for p in links.split("+") if link_visible(org, built.link(p), built.site_owner)]
+            shown.secrets |= set(links.split("+")) - set(seen)
+            if seen:
+                shown.items.append((kind, supplier, None, seen, None))
+                shown.points.append(item["points"])
+                continue
+            hidden.add(ref)
+            points += item["points"]
         else:
             shown.items.append((kind, ref, None, None, None))
             shown.points.append(item["points"])
@@ -539,6 +549,8 @@ def _stored_refs_are_pooled_evidence(built: Built) -> None:
                     assert item["ref"] in pooled
                 elif item["kind"] == "recruiter_path":
                     assert set(item["ref"].split("+")) <= active
+                elif item["kind"] == "supplier":
+                    assert set(item["ref"].split("|")[1].split("+")) <= active
 
 
 Node = tuple[str, uuid.UUID]
