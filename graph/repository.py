@@ -131,12 +131,12 @@ def pending_claims_of(session: Session, facility_id: uuid.UUID) -> Sequence[Faci
 
 #: At most this many candidates are scored per new record (the best-connected first): a common
 #: word such as a city name can otherwise put thousands of sites in one block.
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 50
 #: A blocking key filed under more facilities than this is *crowded*: it tells sites apart no
 #: better than the country does (a 5 km cell of an industrial district, a word like "fashion"
 #: in Bangladesh), and following it would cost time growing with the registry. It makes no
 #: candidates; the other keys of a row (rarer words, identifiers, quieter cells) still do.
-MAX_BLOCK = 500
+MAX_BLOCK = 100
 #: Values per IN list: far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
 KEYS_PER_QUERY = 5_000
 
