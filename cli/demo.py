@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cli.demo_assessments import DemoActors, load_demo_assessments
 from cli.demo_network import BRAND_ORDER, load_demo_network
-from cli.demo_recruiters import DemoRecruiters, load_demo_recruiters
+from cli.demo_recruiters import DemoRecruiters, load_demo_corridor_weights, load_demo_recruiters
 from cli.demo_sites import load_sites
 from core.principal import OrganizationKind, Principal
 from graph.models import Facility, Relationship
@@ -135,6 +135,7 @@ def load_demo(session: Session) -> DemoData:
     sites = load_sites(session, brands=brands)
     # The first brand's compliance team registers the agencies its suppliers hire through.
     recruiters = load_demo_recruiters(session, brands["atlas"])
+    load_demo_corridor_weights(session)  # invented, so that the scores show the corridor term
     ordered = [brands[key] for key in BRAND_ORDER]
     links = load_demo_network(session, brands=ordered, sites=sites, recruiters=recruiters)
     actors = DemoActors(

@@ -5,12 +5,17 @@ agencies (returned as pairs for the demo to link with ``subcontracts`` relations
 
 Each recruiter carries an `x-loomline-demo` identifier so that loading the demo again finds it
 instead of stating everything twice; corridors are one per route, so naming them again is a no-op.
+
+The demo also imports corridor weights for its corridors (cli/data/demo_corridor_weights.csv):
+invented, illustrative numbers, so that the demo's scores show the corridor term. Loomline ships no
+real corridor weights.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -21,8 +26,11 @@ from graph import recruiters as recruiter_service
 from graph.models import Corridor, FeePolicy, Recruiter
 from graph.recruiter_schemas import CertificationIn, CorridorCreate, RecruiterCreate
 from graph.schemas import IdentifierIn
+from risk.reference import store as reference_store
 
 DEMO_SCHEME = "x-loomline-demo"
+#: Invented weights for the demo's corridors (name, edition and CC0-1.0 licence in the file).
+DEMO_CORRIDOR_WEIGHTS = Path(__file__).with_name("data") / "demo_corridor_weights.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +149,10 @@ def load_demo_recruiters(session: Session, principal: Principal) -> DemoRecruite
         (recruiters[demo.sub_agent_of], recruiters[demo.key]) for demo in DEMO_RECRUITERS if demo.sub_agent_of
     ]
     return DemoRecruiters(recruiters, corridors, sub_agents, corridors_of)
+
+
+def load_demo_corridor_weights(session: Session) -> reference_store.ImportOutcome:
+    """Import the demo's illustrative corridor weights (the same file again changes nothing)."""
+    return reference_store.import_corridor_weights(
+        session, DEMO_CORRIDOR_WEIGHTS.read_bytes(), source="Loomline demo (cli/data/demo_corridor_weights.csv)"
+    )

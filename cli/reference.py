@@ -11,7 +11,9 @@ import typer
 from cli.common import session_scope
 from risk.reference import store
 
-reference_app = typer.Typer(help="Reference data (list of goods, country indices).", no_args_is_help=True)
+reference_app = typer.Typer(
+    help="Reference data (list of goods, country indices, corridor weights, boundaries).", no_args_is_help=True
+)
 import_app = typer.Typer(help="Import a reference data file.", no_args_is_help=True)
 reference_app.add_typer(import_app, name="import")
 
@@ -64,7 +66,7 @@ def import_index(
     name: Annotated[str | None, typer.Option(help="The index's name (default: the file's name column)")] = None,
     edition: Annotated[str | None, typer.Option(help="Edition (default: the file's edition column)")] = None,
     licence: Annotated[str | None, typer.Option(help="Licence note (default: the file's licence column)")] = None,
-    source: Annotated[str, typer.Option(help="Where the file came from")] = "supplied by the importing organisation",
+    source: Annotated[str, typer.Option(help="Where the file came from")] = store.SUPPLIED,
     replace: Replace = False,
 ) -> None:
     """Import a country index from CSV: columns country (ISO code or name) and value, and optionally
@@ -74,6 +76,25 @@ def import_index(
             session, file.read_bytes(), name=name, edition=edition, licence=licence, source=source, replace=replace
         )
         _report(outcome, "Country index:")
+
+
+@import_app.command("corridors")
+def import_corridors(
+    file: FileArgument,
+    name: Annotated[str | None, typer.Option(help="The table's name (default: the file's name column)")] = None,
+    edition: Annotated[str | None, typer.Option(help="Edition (default: the file's edition column)")] = None,
+    licence: Annotated[str | None, typer.Option(help="Licence note (default: the file's licence column)")] = None,
+    source: Annotated[str, typer.Option(help="Where the file came from")] = store.SUPPLIED,
+    replace: Replace = False,
+) -> None:
+    """Import corridor risk weights from CSV: columns origin and destination (ISO code or name),
+    weight (0-1) and optionally sector (empty = any sector), name, edition and licence. Loomline
+    ships no corridor weights: import your own table."""
+    with session_scope() as session:
+        outcome = store.import_corridor_weights(
+            session, file.read_bytes(), name=name, edition=edition, licence=licence, source=source, replace=replace
+        )
+        _report(outcome, "Corridor weights:")
 
 
 @import_app.command("boundaries")
@@ -116,4 +137,4 @@ def list_editions() -> None:
         if not found:
             typer.echo("No reference data imported yet: see `loomline reference import --help`.")
         for e in found:
-            typer.echo(f"{e.imported_at:%Y-%m-%d %H:%M}  {e.kind:<13}  {e.name}, edition {e.edition}: {e.rows} rows")
+            typer.echo(f"{e.imported_at:%Y-%m-%d %H:%M}  {e.kind:<16}  {e.name}, edition {e.edition}: {e.rows} rows")

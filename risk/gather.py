@@ -20,7 +20,11 @@ whose uploader consented to pooling (``pooled_signal``), whoever may see them. E
   ``MAX_CHAIN`` recruiters). Fee payer and fee from the ``recruits_for`` link; the fee counts in USD
   only when its currency is USD (other currencies: amount unknown, no conversion table is kept);
   licensed = every recruiter of the chain has a licence number; certified = every recruiter of the
-  chain holds a certification in force today. Corridor weights are not configured yet (0).
+  chain holds a certification in force today. Corridor weight: of the corridor the ``recruits_for``
+  link names, from the latest imported corridor-weights edition (``loomline reference import
+  corridors``): the row of the corridor's origin, destination and sector (compared without case),
+  else the route's any-sector row, else 0 (also 0 for a link with no corridor, or no edition;
+  Loomline ships none).
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ class RecruiterPath:
     fee_per_worker_usd: float | None = None
     licensed: bool = True
     certified: bool = False
-    #: The corridor's own weight (0-1), configured by the operator; 0 when unknown.
+    #: The weight (0-1) of the link's corridor in the imported corridor weights; 0 when none applies.
     corridor_weight: float = 0.0
 
 

@@ -1,7 +1,7 @@
 """Recruiter paths into sites, read from the database in set-based queries (one query per chain
 level): each active ``recruits_for`` link into a site, followed back through active
-``subcontracts`` links (agent -> sub-agent) to the top agent. The rules are in ``risk.gather``'s
-docstring and docs/risk-method.md."""
+``subcontracts`` links (agent -> sub-agent) to the top agent, weighted by the corridor the link
+recruits on. The rules are in ``risk.gather``'s docstring and docs/risk-method.md."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from graph.models import EndpointKind, FeePayer, Recruiter, RecruiterCertification, Relationship
+from graph.models import Corridor, EndpointKind, FeePayer, Recruiter, RecruiterCertification, Relationship
 from graph.models import RelationshipKind as Kind
 from graph.relationship_repository import active
 from risk.inputs import RecruiterPath
+from risk.reference.models import CorridorWeight, ReferenceEdition
+from risk.reference.store import CORRIDOR_WEIGHTS
 
 #: Longest recruiter chain followed back from a site (guards against cycles in stated links).
 MAX_CHAIN = 6
@@ -40,6 +42,7 @@ def paths_into(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid
             Relationship.fee_payer,
             Relationship.fee_per_worker,
             Relationship.fee_currency,
+            Relationship.corridor_id,
         )
         .where(links_into(Kind.recruits_for, ids, today), Relationship.from_kind == EndpointKind.recruiter)
         .order_by(Relationship.public_id)
@@ -49,6 +52,7 @@ def paths_into(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid
     parents = _agents_above(session, {link.from_id for link in links}, today)
     recruiter_ids = {link.from_id for link in links} | {p for ps in parents.values() for p, _ in ps}
     licensed, certified = _recruiter_standing(session, recruiter_ids, today)
+    weights = corridor_weights(session, {link.corridor_id for link in links if link.corridor_id is not None})
     by_site: dict[uuid.UUID, list[RecruiterPath]] = defaultdict(list)
     for link in links:
         usd = link.fee_per_worker if (link.fee_currency or "").upper() == "USD" else None
@@ -61,9 +65,50 @@ def paths_into(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid
                     fee_per_worker_usd=usd,
                     licensed=all(r in licensed for r in chain),
                     certified=all(r in certified for r in chain),
+                    corridor_weight=weights.get(link.corridor_id, 0.0) if link.corridor_id is not None else 0.0,
                 )
             )
     return by_site
+
+
+def corridor_weights(session: Session, corridor_ids: set[uuid.UUID]) -> dict[uuid.UUID, float]:
+    """Each corridor's weight in the latest imported corridor-weights edition: the row of its route
+    and sector (compared without case), else the route's any-sector row (sector ''); corridors with
+    neither (or no edition at all) are left out, i.e. weigh 0. Two queries, whatever the count."""
+    if not corridor_ids:
+        return {}
+    corridors = session.execute(
+        sa.select(Corridor.id, Corridor.origin_country, Corridor.destination_country, Corridor.sector).where(
+            Corridor.id.in_(list(corridor_ids))
+        )
+    ).all()
+    latest = (
+        sa.select(ReferenceEdition.id)
+        .where(ReferenceEdition.kind == CORRIDOR_WEIGHTS)
+        .order_by(ReferenceEdition.imported_at.desc(), ReferenceEdition.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            CorridorWeight.origin_country,
+            CorridorWeight.destination_country,
+            CorridorWeight.sector,
+            CorridorWeight.weight,
+        ).where(
+            CorridorWeight.edition_id == latest,
+            CorridorWeight.origin_country.in_(sorted({c.origin_country for c in corridors})),
+            CorridorWeight.destination_country.in_(sorted({c.destination_country for c in corridors})),
+        )
+    ).all()
+    table = {(r.origin_country, r.destination_country, r.sector.casefold()): r.weight for r in rows}
+    found: dict[uuid.UUID, float] = {}
+    for c in corridors:
+        route = (c.origin_country, c.destination_country)
+        weight = table.get((*route, c.sector.casefold()), table.get((*route, "")))
+        if weight is not None:
+            found[c.id] = weight
+    return found
 
 
 def _agents_above(

@@ -92,7 +92,7 @@ def _read_row(
     line: int, cells: list[str], header: _Header, problems: ProblemList, values: dict[str, float], unmapped: set[str]
 ) -> None:
     written, value_text = _cell(cells, header.country), _cell(cells, header.value)
-    value = _number(value_text)
+    value = number(value_text)
     if value is None:
         problems.add(f"value {value_text!r} is not a number", table="index", row=line, column="value")
     code = country_code(written) if written else None
@@ -110,12 +110,13 @@ def _cell(cells: list[str], index: int) -> str:
     return cells[index].strip() if index < len(cells) else ""
 
 
-def _number(text: str) -> float | None:
+def number(text: str) -> float | None:
+    """A finite number, with a comma or a point as the decimal mark; None for anything else."""
     try:
-        number = float(text.replace(",", "."))
+        value = float(text.replace(",", "."))
     except ValueError:
         return None
-    return number if math.isfinite(number) else None
+    return value if math.isfinite(value) else None
 
 
 def _reject(message: str, row: int | None = None) -> ReferenceFileError:

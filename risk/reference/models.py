@@ -22,7 +22,7 @@ class ReferenceEdition(Base):
     __table_args__ = (sa.UniqueConstraint("kind", "name", "edition", name="uq_reference_editions_kind_name_edition"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
-    #: "goods_list" or "country_index".
+    #: "goods_list", "country_index", "boundaries" or "corridor_weights".
     kind: Mapped[str] = mapped_column(sa.String(32))
     name: Mapped[str] = mapped_column(sa.String(200))
     edition: Mapped[str] = mapped_column(sa.String(64))
@@ -64,6 +64,20 @@ class CountryIndexValue(Base):
     )
     country: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
     value: Mapped[float]
+
+
+class CorridorWeight(Base):
+    """A migration corridor's risk weight (0-1) in an imported table; sector '' = any sector."""
+
+    __tablename__ = "corridor_weights"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("reference_editions.id", ondelete="CASCADE"), primary_key=True
+    )
+    origin_country: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    destination_country: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    sector: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    weight: Mapped[float]
 
 
 class CountryBoundary(Base):

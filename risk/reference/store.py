@@ -20,13 +20,22 @@ from core.errors import Conflict, ErrorItem, InvalidInput
 from core.geo import SRID
 from graph import events
 from risk.reference import boundaries
+from risk.reference.corridor_weights import parse_corridor_weights
 from risk.reference.country_index import parse_country_index
 from risk.reference.goods_list import parse_goods_list
-from risk.reference.models import CountryBoundary, CountryIndexValue, GoodsListPair, ReferenceEdition
+from risk.reference.models import (
+    CorridorWeight,
+    CountryBoundary,
+    CountryIndexValue,
+    GoodsListPair,
+    ReferenceEdition,
+)
 
 GOODS_LIST = "goods_list"
 COUNTRY_INDEX = "country_index"
 BOUNDARIES = "boundaries"
+CORRIDOR_WEIGHTS = "corridor_weights"
+SUPPLIED = "supplied by the importing organisation"
 ILAB_NAME = "US DOL ILAB List of Goods Produced by Child Labor or Forced Labor"
 ILAB_SOURCE = "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods"
 ILAB_LICENCE = "US government work: public domain in the US"
@@ -124,21 +133,19 @@ def import_country_index(
     name: str | None = None,
     edition: str | None = None,
     licence: str | None = None,
-    source: str = "supplied by the importing organisation",
+    source: str = SUPPLIED,
     replace: bool = False,
 ) -> ImportOutcome:
     """Import a country index; name, edition and licence come from the options, else the file."""
     digest = hashlib.sha256(raw).hexdigest()
     index = parse_country_index(raw)
-    stated = {"name": name or index.name, "edition": edition or index.edition, "licence": licence or index.licence}
-    missing = [key for key, value in stated.items() if not value]
-    if missing:
-        raise InvalidInput(
-            f"Say the index's {', '.join(missing)} (in the file or as options): an index without them "
-            "cannot be cited or its licence honoured.",
-            errors=[ErrorItem((key,), "missing") for key in missing],
-        )
-    index_name, index_edition, index_licence = (str(stated[k]) for k in ("name", "edition", "licence"))
+    index_name, index_edition, index_licence = _stated(
+        "the index's",
+        "an index",
+        name=name or index.name,
+        edition=edition or index.edition,
+        licence=licence or index.licence,
+    )
     stored = _existing(
         session, kind=COUNTRY_INDEX, name=index_name, edition=index_edition, digest=digest, replace=replace
     )
@@ -158,6 +165,65 @@ def import_country_index(
     )
     jobs.submit(session, events.RECOMPUTE_ALL)  # every score reads this reference data
     return ImportOutcome(created, created=True)
+
+
+def import_corridor_weights(
+    session: Session,
+    raw: bytes,
+    *,
+    name: str | None = None,
+    edition: str | None = None,
+    licence: str | None = None,
+    source: str = SUPPLIED,
+    replace: bool = False,
+) -> ImportOutcome:
+    """Import corridor weights; name, edition and licence come from the options, else the file."""
+    digest = hashlib.sha256(raw).hexdigest()
+    table = parse_corridor_weights(raw)
+    table_name, table_edition, table_licence = _stated(
+        "the corridor weights'",
+        "a table",
+        name=name or table.name,
+        edition=edition or table.edition,
+        licence=licence or table.licence,
+    )
+    stored = _existing(
+        session, kind=CORRIDOR_WEIGHTS, name=table_name, edition=table_edition, digest=digest, replace=replace
+    )
+    if stored is not None:
+        return ImportOutcome(stored, created=False)
+    rows: list[Any] = [
+        CorridorWeight(origin_country=w.origin, destination_country=w.destination, sector=w.sector, weight=w.weight)
+        for w in table.weights
+    ]
+    created = _edition(
+        session,
+        rows,
+        kind=CORRIDOR_WEIGHTS,
+        name=table_name,
+        edition=table_edition,
+        source=source,
+        licence=table_licence,
+        content_sha256=digest,
+        unmapped=list(table.unmapped_countries),
+    )
+    jobs.submit(session, events.RECOMPUTE_ALL)  # every recruitment score reads the corridor weights
+    return ImportOutcome(created, created=True)
+
+
+def _stated(
+    whose: str, what: str, *, name: str | None, edition: str | None, licence: str | None
+) -> tuple[str, str, str]:
+    """Name, edition and licence, each required: data without them cannot be cited or its licence honoured."""
+    stated = {"name": name, "edition": edition, "licence": licence}
+    missing = [key for key, value in stated.items() if not value]
+    if missing:
+        raise InvalidInput(
+            f"Say {whose} {', '.join(missing)} (in the file or as options): {what} without them "
+            "cannot be cited or its licence honoured.",
+            errors=[ErrorItem((key,), "missing") for key in missing],
+        )
+    return str(name), str(edition), str(licence)
 
 
 def import_boundaries(

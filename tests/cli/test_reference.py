@@ -1,4 +1,4 @@
-"""`loomline reference import/list`: the list of goods and country indices land whole, once."""
+"""`loomline reference import/list`: goods lists, country indices and corridor weights land whole, once."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from cli.demo_recruiters import DEMO_CORRIDOR_WEIGHTS
 from core.db import create_engine
-from risk.reference.models import CountryBoundary, CountryIndexValue, GoodsListPair, ReferenceEdition
+from risk.reference.models import CorridorWeight, CountryBoundary, CountryIndexValue, GoodsListPair, ReferenceEdition
 from tests.cli.test_cli import Loomline, count, failed_cleanly, succeeded
 from tests.conftest import make_settings, migrate
 
@@ -115,6 +116,56 @@ class TestCountryIndex:
         error = failed_cleanly(loomline("reference", "import", "index", write(tmp_path, "i.csv", csv)))
         assert "index/2/value: value 'high' is not a number" in error
         assert "index/4/country: NP (Nepal) appears twice" in error
+
+
+class TestCorridorWeights:
+    def test_a_table_with_its_licence_imports_once_and_is_listed(
+        self, loomline: Loomline, db: Engine, tmp_path: Path
+    ) -> None:
+        csv = "origin,destination,sector,weight\nNepal,MY,Electronics,0.6\nNP,MY,,0.5\nAtlantis,MY,,0.1\n"
+        path = write(tmp_path, "corridors.csv", csv)
+        args = ("reference", "import", "corridors", path, "--name", "Routes", "--edition", "2025", "--licence", "own")
+        first = succeeded(loomline(*args, "--source", "our risk team"))
+        again = succeeded(loomline(*args))
+
+        assert "Corridor weights: Routes, edition 2025: 2 rows imported" in first.stdout
+        assert "source: our risk team" in first.stdout
+        assert "- Atlantis" in first.stdout
+        assert "nothing changed" in again.stdout
+        with db.connect() as conn:
+            rows = set(
+                conn.execute(sa.select(CorridorWeight.origin_country, CorridorWeight.sector, CorridorWeight.weight))
+            )
+        assert rows == {("NP", "Electronics", 0.6), ("NP", "", 0.5)}
+        listed = succeeded(loomline("reference", "list")).stdout
+        assert "corridor_weights  Routes, edition 2025: 2 rows" in listed
+
+    def test_bad_weights_and_repeats_are_named_and_nothing_is_written(
+        self, loomline: Loomline, db: Engine, tmp_path: Path
+    ) -> None:
+        csv = "origin,destination,weight,name,edition,licence\nNP,MY,2,T,1,own\nNP,QA,0.5,,,\nNepal,QA,0.4,,,\n"
+        error = failed_cleanly(loomline("reference", "import", "corridors", write(tmp_path, "c.csv", csv)))
+        assert "corridors/2/weight: weight 2 is outside 0-1" in error
+        assert "corridors/4/origin: NP->QA (any sector) appears twice: lines 3 and 4" in error
+        assert count(db, ReferenceEdition) == 0
+
+    def test_another_file_under_the_same_edition_needs_replace(
+        self, loomline: Loomline, db: Engine, tmp_path: Path
+    ) -> None:
+        meta = ("--name", "Routes", "--edition", "1", "--licence", "own")
+        first = write(tmp_path, "a.csv", "origin,destination,weight\nNP,MY,0.5\n")
+        second = write(tmp_path, "b.csv", "origin,destination,weight\nNP,MY,0.7\nBD,MY,0.8\n")
+        succeeded(loomline("reference", "import", "corridors", first, *meta))
+
+        assert "another file" in failed_cleanly(loomline("reference", "import", "corridors", second, *meta))
+        succeeded(loomline("reference", "import", "corridors", second, *meta, "--replace"))
+        assert count(db, ReferenceEdition) == 1
+        assert count(db, CorridorWeight) == 2
+
+    def test_the_demo_table_states_its_name_and_licence(self, loomline: Loomline) -> None:
+        result = succeeded(loomline("reference", "import", "corridors", str(DEMO_CORRIDOR_WEIGHTS)))
+        assert "Loomline demo corridor weights (illustrative, invented), edition demo-1" in result.stdout
+        assert "licence: CC0-1.0" in result.stdout
 
 
 class TestBoundaries:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.principal import OrganizationKind
 from graph import public_ids
 from graph.models import (
+    Corridor,
     EndpointKind,
     Facility,
     FeePayer,
@@ -24,7 +25,7 @@ from graph.models import (
 from ingest.assessments.models import Assessment, CorrectiveAction, Finding
 from ingest.canonical import ActionStatus, AssessmentType, Modality, Scheme, Severity, SubjectKind, Topic
 from policies.models import Organization
-from risk.reference.models import GoodsListPair, ReferenceEdition
+from risk.reference.models import CorridorWeight, GoodsListPair, ReferenceEdition
 
 TODAY = date(2026, 12, 1)
 
@@ -178,6 +179,44 @@ def make_goods_list(session: Session, pairs: list[tuple[str, str, bool, bool]], 
         for good, country, forced, child in pairs
     )
     session.flush()
+
+
+def make_corridor(session: Session, origin: str = "NP", destination: str = "BD", sector: str = "") -> Corridor:
+    """A migration corridor ('' = any sector), registered by a platform organisation."""
+    corridor = Corridor(
+        origin_country=origin,
+        destination_country=destination,
+        sector=sector,
+        created_by_organization_id=make_org(session, OrganizationKind.platform).id,
+    )
+    session.add(corridor)
+    session.flush()
+    return corridor
+
+
+def make_corridor_weights(
+    session: Session, weights: list[tuple[str, str, str, float]], edition: str = "2024"
+) -> ReferenceEdition:
+    """(origin, destination, sector ('' = any), weight) rows as one imported edition."""
+    stored = ReferenceEdition(
+        kind="corridor_weights",
+        name="Test corridor weights",
+        edition=edition,
+        source="test",
+        licence="CC0-1.0",
+        content_sha256=uuid.uuid4().hex,
+        rows=len(weights),
+    )
+    session.add(stored)
+    session.flush()
+    session.add_all(
+        CorridorWeight(
+            edition_id=stored.id, origin_country=origin, destination_country=destination, sector=sector, weight=weight
+        )
+        for origin, destination, sector, weight in weights
+    )
+    session.flush()
+    return stored
 
 
 @dataclass(frozen=True)
