@@ -69,7 +69,7 @@ class CountryIndexValue(Base):
 class CorridorWeight(Base):
     """A migration corridor's risk weight (0-1) in an imported table; sector '' = any sector."""
 
-    __tablename__ = "corridor_weights"
+    __tablename__ = "reference_corridor_weights"
 
     edition_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("reference_editions.id", ondelete="CASCADE"), primary_key=True
