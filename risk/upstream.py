@@ -7,7 +7,7 @@ but upstream (``scoring.own_points``): a chain never counts the same risk twice,
 score depends on the own scores of the sites above it, not on their upstream terms, so one pass
 of own scores followed by one pass of upstream terms scores a whole network, cycles included.
 
-The pure part (``supplier_risks``) takes the links and the own scores; the rest reads them.
+The pure part (``carried_risk``, ``Upstream``) takes the links and the own scores; the rest reads them.
 """
 
 from __future__ import annotations
