@@ -8,8 +8,9 @@ the same transaction).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from geoalchemy2 import WKTElement
@@ -137,34 +138,17 @@ def import_country_index(
     replace: bool = False,
 ) -> ImportOutcome:
     """Import a country index; name, edition and licence come from the options, else the file."""
-    digest = hashlib.sha256(raw).hexdigest()
     index = parse_country_index(raw)
-    index_name, index_edition, index_licence = _stated(
-        "the index's",
-        "an index",
-        name=name or index.name,
-        edition=edition or index.edition,
-        licence=licence or index.licence,
-    )
-    stored = _existing(
-        session, kind=COUNTRY_INDEX, name=index_name, edition=index_edition, digest=digest, replace=replace
-    )
-    if stored is not None:
-        return ImportOutcome(stored, created=False)
-    values: list[Any] = [CountryIndexValue(country=code, value=value) for code, value in sorted(index.values.items())]
-    created = _edition(
+    return _import_supplied(
         session,
-        values,
+        raw,
+        index,
+        lambda: [CountryIndexValue(country=code, value=value) for code, value in sorted(index.values.items())],
         kind=COUNTRY_INDEX,
-        name=index_name,
-        edition=index_edition,
-        source=source,
-        licence=index_licence,
-        content_sha256=digest,
-        unmapped=list(index.unmapped_countries),
+        labels=("the index's", "an index"),
+        stated=_Stated(name, edition, licence, source),
+        replace=replace,
     )
-    jobs.submit(session, events.RECOMPUTE_ALL)  # every score reads this reference data
-    return ImportOutcome(created, created=True)
 
 
 def import_corridor_weights(
@@ -178,36 +162,80 @@ def import_corridor_weights(
     replace: bool = False,
 ) -> ImportOutcome:
     """Import corridor weights; name, edition and licence come from the options, else the file."""
-    digest = hashlib.sha256(raw).hexdigest()
     table = parse_corridor_weights(raw)
-    table_name, table_edition, table_licence = _stated(
-        "the corridor weights'",
-        "a table",
-        name=name or table.name,
-        edition=edition or table.edition,
-        licence=licence or table.licence,
+    return _import_supplied(
+        session,
+        raw,
+        table,
+        lambda: [
+            CorridorWeight(origin_country=w.origin, destination_country=w.destination, sector=w.sector, weight=w.weight)
+            for w in table.weights
+        ],
+        kind=CORRIDOR_WEIGHTS,
+        labels=("the corridor weights'", "a table"),
+        stated=_Stated(name, edition, licence, source),
+        replace=replace,
     )
-    stored = _existing(
-        session, kind=CORRIDOR_WEIGHTS, name=table_name, edition=table_edition, digest=digest, replace=replace
+
+
+class _Described(Protocol):
+    """A parsed user-supplied file: what it says of itself, and the countries it could not map."""
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def edition(self) -> str | None: ...
+    @property
+    def licence(self) -> str | None: ...
+    @property
+    def unmapped_countries(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Stated:
+    """What the importer says of the file (options); the file's own words fill the gaps."""
+
+    name: str | None
+    edition: str | None
+    licence: str | None
+    source: str
+
+
+def _import_supplied(
+    session: Session,
+    raw: bytes,
+    parsed: _Described,
+    rows: Callable[[], list[Any]],
+    *,
+    kind: str,
+    labels: tuple[str, str],
+    stated: _Stated,
+    replace: bool,
+) -> ImportOutcome:
+    """A user-supplied table as an edition: named, editioned and licensed, the same file once; a
+    new one queues the recompute of every score (they all read reference data)."""
+    digest = hashlib.sha256(raw).hexdigest()
+    name, edition, licence = _stated(
+        *labels,
+        name=stated.name or parsed.name,
+        edition=stated.edition or parsed.edition,
+        licence=stated.licence or parsed.licence,
     )
+    stored = _existing(session, kind=kind, name=name, edition=edition, digest=digest, replace=replace)
     if stored is not None:
         return ImportOutcome(stored, created=False)
-    rows: list[Any] = [
-        CorridorWeight(origin_country=w.origin, destination_country=w.destination, sector=w.sector, weight=w.weight)
-        for w in table.weights
-    ]
     created = _edition(
         session,
-        rows,
-        kind=CORRIDOR_WEIGHTS,
-        name=table_name,
-        edition=table_edition,
-        source=source,
-        licence=table_licence,
+        rows(),
+        kind=kind,
+        name=name,
+        edition=edition,
+        source=stated.source,
+        licence=licence,
         content_sha256=digest,
-        unmapped=list(table.unmapped_countries),
+        unmapped=list(parsed.unmapped_countries),
     )
-    jobs.submit(session, events.RECOMPUTE_ALL)  # every recruitment score reads the corridor weights
+    jobs.submit(session, events.RECOMPUTE_ALL)
     return ImportOutcome(created, created=True)
 
 
