@@ -14,15 +14,12 @@ sector compared without case) named twice is an error naming both lines.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from graph.countries import country_code
-from ingest.encoding import decode_text
 from ingest.errors import ProblemList
-from risk.reference.country_index import number
-from risk.reference.goods_list import MAX_BYTES, ReferenceFileError
+from risk.reference.country_index import csv_rows, number, reject
+from risk.reference.goods_list import ReferenceFileError
 
 _TABLE = "corridors"
 _META = {"name": ("name",), "edition": ("edition", "year"), "licence": ("licence", "licence_note", "license")}
@@ -48,11 +45,7 @@ class CorridorWeights:
 
 
 def parse_corridor_weights(raw: bytes) -> CorridorWeights:
-    if len(raw) > MAX_BYTES:
-        raise _reject(f"the file is {len(raw)} bytes; the limit is {MAX_BYTES}")
-    rows = list(csv.reader(io.StringIO(decode_text(raw).text, newline="")))
-    if not rows or not any(c.strip() for c in rows[0]):
-        raise _reject("the file is empty")
+    rows = csv_rows(raw, table=_TABLE)
     header = _Header.of(rows[0])
     reader = _Reader(header)
     for line, cells in enumerate(rows[1:], start=2):
@@ -157,6 +150,4 @@ def _cell(cells: list[str], index: int) -> str:
 
 
 def _reject(message: str, row: int | None = None) -> ReferenceFileError:
-    problems = ProblemList()
-    problems.add(message, table=_TABLE, row=row)
-    return ReferenceFileError(message, list(problems))
+    return reject(message, table=_TABLE, row=row)

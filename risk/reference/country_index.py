@@ -36,12 +36,19 @@ class CountryIndex:
     unmapped_countries: tuple[str, ...]
 
 
-def parse_country_index(raw: bytes) -> CountryIndex:
+def csv_rows(raw: bytes, *, table: str) -> list[list[str]]:
+    """The rows of a user-supplied reference CSV (any encoding ``decode_text`` reads), refusing a
+    file over ``MAX_BYTES`` or one without a header; ``table`` names the data in the problems."""
     if len(raw) > MAX_BYTES:
-        raise _reject(f"the file is {len(raw)} bytes; the limit is {MAX_BYTES}")
+        raise reject(f"the file is {len(raw)} bytes; the limit is {MAX_BYTES}", table=table)
     rows = list(csv.reader(io.StringIO(decode_text(raw).text, newline="")))
     if not rows or not any(c.strip() for c in rows[0]):
-        raise _reject("the file is empty")
+        raise reject("the file is empty", table=table)
+    return rows
+
+
+def parse_country_index(raw: bytes) -> CountryIndex:
+    rows = csv_rows(raw, table="index")
     header = _Header.of(rows[0])
     problems = ProblemList()
     values: dict[str, float] = {}
@@ -119,7 +126,12 @@ def number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _reject(message: str, row: int | None = None) -> ReferenceFileError:
+def reject(message: str, *, table: str, row: int | None = None) -> ReferenceFileError:
+    """The whole file refused for one problem (with its line, where it has one)."""
     problems = ProblemList()
-    problems.add(message, table="index", row=row)
+    problems.add(message, table=table, row=row)
     return ReferenceFileError(message, list(problems))
+
+
+def _reject(message: str, row: int | None = None) -> ReferenceFileError:
+    return reject(message, table="index", row=row)
