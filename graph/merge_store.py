@@ -9,6 +9,7 @@ back. A person's verdicts on pairs live in a decisions table (either order of th
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,14 +70,57 @@ def return_statements(
 
 def merged_into(session: Session, tables: MergeTables, record_id: uuid.UUID) -> set[uuid.UUID]:
     """The records merged, directly or through others, into this one."""
-    record = tables.record
-    found: set[uuid.UUID] = set()
-    frontier = {record_id}
-    while frontier:
-        children = set(session.scalars(sa.select(record.id).where(record.merged_into_id.in_(sorted(frontier)))))
-        frontier = children - found
-        found |= children
+    return set(members(session, tables.record, [record_id])) - {record_id}
+
+
+#: Ids per ``IN (...)`` list when following merges (well under SQLite's bound on parameters).
+_CHUNK = 5000
+
+
+def _merged_rows(session: Session, record: Any, column: Any, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """``id -> merged_into_id`` of the merged-away records whose ``column`` is one of ``ids``."""
+    wanted = sorted(set(ids))
+    found: dict[uuid.UUID, uuid.UUID] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = sa.select(record.id, record.merged_into_id).where(
+            column.in_(wanted[start : start + _CHUNK]), record.merged_into_id.is_not(None)
+        )
+        found.update(session.execute(stmt).all())
     return found
+
+
+def members(session: Session, record: Any, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Each of the live records ``ids`` to itself, and each record merged into one of them (directly
+    or through a chain of merges) to that one: what was stated about any member counts for it."""
+    owner = {record_id: record_id for record_id in ids}
+    frontier = set(owner)
+    while frontier:
+        children = _merged_rows(session, record, record.merged_into_id, frontier)
+        frontier = set(children) - owner.keys()
+        owner.update({child: owner[children[child]] for child in frontier})
+    return owner
+
+
+def survivors(session: Session, record: Any, ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, uuid.UUID]:
+    """Each merged-away record of ``ids`` (of the whole table if None) to the live record it now is,
+    following chains of merges; live records are left out (``.get(id, id)`` reads the map)."""
+    step: dict[uuid.UUID, uuid.UUID] = {}
+    if ids is None:
+        stmt = sa.select(record.id, record.merged_into_id).where(record.merged_into_id.is_not(None))
+        step.update(session.execute(stmt).all())
+    else:
+        frontier = set(ids)
+        while frontier:
+            found = _merged_rows(session, record, record.id, frontier)
+            step.update(found)
+            frontier = set(found.values()) - step.keys()
+    resolved: dict[uuid.UUID, uuid.UUID] = {}
+    for merged in step if ids is None else set(ids) & step.keys():
+        live = step[merged]
+        while live in step:  # merges cannot form a cycle: only live records merge
+            live = step[live]
+        resolved[merged] = live
+    return resolved
 
 
 def active_merge(session: Session, tables: MergeTables, *, survivor_id: uuid.UUID, merged_id: uuid.UUID) -> Any:

@@ -218,20 +218,28 @@ class SharedSupplier:
 def shared_suppliers(session: Session, brand_id: uuid.UUID, *, today: date) -> list[SharedSupplier]:
     """Facilities the brand sources from that other brands source from too, with how many other
     brands do (computed here, in SQL, without loading their links) and the names of those that
-    consented to be named (``disclose_sourcing``). Most shared first."""
+    consented to be named (``disclose_sourcing``). Most shared first. A link stated about a
+    facility since merged away counts for the survivor: two members who named the same site twice
+    share it once the two records are merged."""
+    named_site = aliased(Facility)
+    site = sa.func.coalesce(named_site.merged_into_id, named_site.id)
     mine = (
-        sa.select(Relationship.to_id, sa.func.min(Relationship.tier).label("tier"))
+        sa.select(site.label("site_id"), sa.func.min(Relationship.tier).label("tier"))
+        .select_from(Relationship)
+        .join(named_site, named_site.id == Relationship.to_id)
         .where(
             Relationship.kind == RelationshipKind.sources_from,
             Relationship.from_id == brand_id,
             active(today),
         )
-        .group_by(Relationship.to_id)
+        .group_by(site)
         .subquery()
     )
+    member = aliased(Facility)  # the site itself or a record merged into it
+    same_site = sa.or_(member.id == mine.c.site_id, member.merged_into_id == mine.c.site_id)
     other = sa.and_(
         Relationship.kind == RelationshipKind.sources_from,
-        Relationship.to_id == mine.c.to_id,
+        Relationship.to_id == member.id,
         Relationship.from_id != brand_id,
         active(today),
     )
@@ -244,15 +252,17 @@ def shared_suppliers(session: Session, brand_id: uuid.UUID, *, today: date) -> l
             sa.func.count(sa.distinct(Relationship.from_id)).label("sharing"),
         )
         .select_from(mine)
+        .join(member, same_site)
         .join(Relationship, other)
-        .join(Facility, Facility.id == mine.c.to_id)
+        .join(Facility, Facility.id == mine.c.site_id)
         .group_by(Facility.id, Facility.public_id, Facility.name, mine.c.tier)
         .order_by(sa.desc("sharing"), Facility.public_id)
     )
     named: dict[uuid.UUID, list[str]] = {}
     names = (
-        sa.select(mine.c.to_id, Organization.display_name)
+        sa.select(mine.c.site_id, Organization.display_name)
         .select_from(mine)
+        .join(member, same_site)
         .join(Relationship, other)
         .join(Organization, Organization.id == Relationship.from_id)
         .where(Organization.disclose_sourcing.is_(True))

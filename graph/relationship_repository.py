@@ -17,7 +17,12 @@ from policies.visibility import RelationshipReadScope
 
 
 def owned_facility_ids(organization_id: uuid.UUID) -> sa.Select[uuid.UUID]:
-    return sa.select(Facility.id).where(Facility.owner_organization_id == organization_id)
+    """The live facilities the organisation owns and the records merged into them (links stated
+    about a site before its merge are about the owned site)."""
+    owned = sa.select(Facility.id).where(
+        Facility.owner_organization_id == organization_id, Facility.merged_into_id.is_(None)
+    )
+    return sa.select(Facility.id).where(sa.or_(Facility.id.in_(owned), Facility.merged_into_id.in_(owned)))
 
 
 def visible_relationships(scope: RelationshipReadScope) -> ColumnElement[bool]:
@@ -60,9 +65,12 @@ class RelationshipFilters:
 
 
 def _touching(kind: EndpointKind, node_id: uuid.UUID) -> ColumnElement[bool]:
+    """Either end is the record or one merged into it (a link stated before the merge)."""
+    record = Facility if kind is EndpointKind.facility else Recruiter
+    members = sa.select(record.id).where(sa.or_(record.id == node_id, record.merged_into_id == node_id))
     return sa.or_(
-        sa.and_(Relationship.from_kind == kind, Relationship.from_id == node_id),
-        sa.and_(Relationship.to_kind == kind, Relationship.to_id == node_id),
+        sa.and_(Relationship.from_kind == kind, Relationship.from_id.in_(members)),
+        sa.and_(Relationship.to_kind == kind, Relationship.to_id.in_(members)),
     )
 
 

@@ -25,6 +25,10 @@ whose uploader consented to pooling (``pooled_signal``), whoever may see them. E
   corridors``): the row of the corridor's origin, destination and sector (compared without case),
   else the route's any-sector row, else 0 (also 0 for a link with no corridor, or no edition;
   Loomline ships none).
+- **merged records**: a merge moves statements, not links or assessments (graph/merge_store.py);
+  what was stated about a facility or recruiter before it was merged away counts for the record
+  it was merged into (``merge_store.members``), a recruiter of a chain is judged (licence,
+  certificates) as the live record it now is, and a merged-away record has no inputs of its own.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from graph import merge_store
 from graph.models import EndpointKind, Facility, Recruiter, Relationship
 from graph.models import RelationshipKind as Kind
 from graph.relationship_repository import active
@@ -45,6 +50,7 @@ from ingest.canonical import ActionStatus, AssessmentType, IloIndicator
 from risk import recruiter_paths
 from risk.inputs import AssessmentSeen, FindingEvidence, GoodsFlag, RiskInputs, SiteProfile
 from risk.method import Method
+from risk.recruiter_paths import Owners
 from risk.reference.models import CountryIndexValue, GoodsListPair, ReferenceEdition
 
 _TRUSTED_TYPES = frozenset({AssessmentType.audit, AssessmentType.verified, AssessmentType.vcc})
@@ -54,22 +60,24 @@ _OPEN = (ActionStatus.open, ActionStatus.progress)
 def gather(
     session: Session, facility_ids: Sequence[uuid.UUID], method: Method, *, today: date
 ) -> dict[uuid.UUID, RiskInputs]:
-    """The inputs of each live facility of ``facility_ids`` (missing ids are left out)."""
+    """The inputs of each live facility of ``facility_ids`` (missing and merged-away ids are left
+    out); links and assessments stated about a record merged into one of them count for it."""
     ids = list(dict.fromkeys(facility_ids))
     sites = session.execute(
         sa.select(
             Facility.id, Facility.country, Facility.sector, Facility.product_type, Facility.migrant_worker_share
-        ).where(Facility.id.in_(ids))
+        ).where(Facility.id.in_(ids), Facility.merged_into_id.is_(None))
     ).all()
     if not sites:
         return {}
-    tiers = _tiers(session, ids, today)
-    supplied = _supplied(session, ids, today)
+    owner = merge_store.members(session, Facility, [s.id for s in sites])
+    tiers = _tiers(session, owner, today)
+    supplied = _supplied(session, owner, today)
     goods = _goods(session, {s.country for s in sites})
     index, index_ref = _country_index(session)
-    findings = _findings(session, ids, method, today)
-    seen = _assessments(session, ids, today)
-    paths = recruiter_paths.paths_into(session, ids, today)
+    findings = _findings(session, owner, method, today)
+    seen = _assessments(session, owner, today)
+    paths = recruiter_paths.paths_into(session, owner, today)
     result: dict[uuid.UUID, RiskInputs] = {}
     for site in sites:
         tier = tiers.get(site.id)
@@ -94,21 +102,23 @@ def gather(
     return result
 
 
-def _tiers(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, int]:
+def _tiers(session: Session, owner: Owners, today: date) -> dict[uuid.UUID, int]:
     rows = session.execute(
         sa.select(Relationship.to_id, sa.func.min(Relationship.tier))
-        .where(recruiter_paths.links_into(Kind.sources_from, ids, today), Relationship.tier.is_not(None))
+        .where(recruiter_paths.links_into(Kind.sources_from, owner, today), Relationship.tier.is_not(None))
         .group_by(Relationship.to_id)
     ).all()
-    return {site_id: int(tier) for site_id, tier in rows if tier is not None}
+    tiers: dict[uuid.UUID, int] = {}
+    for member, tier in rows:
+        if tier is not None:
+            site = owner[member]
+            tiers[site] = min(int(tier), tiers.get(site, int(tier)))
+    return tiers
 
 
-def _supplied(session: Session, ids: list[uuid.UUID], today: date) -> set[uuid.UUID]:
-    return set(
-        session.scalars(
-            sa.select(Relationship.to_id).where(recruiter_paths.links_into(Kind.supplies, ids, today)).distinct()
-        )
-    )
+def _supplied(session: Session, owner: Owners, today: date) -> set[uuid.UUID]:
+    stmt = sa.select(Relationship.to_id).where(recruiter_paths.links_into(Kind.supplies, owner, today)).distinct()
+    return {owner[member] for member in session.scalars(stmt)}
 
 
 def _latest_edition(kind: str) -> sa.ScalarSelect[uuid.UUID]:
@@ -165,18 +175,21 @@ def _country_index(session: Session) -> tuple[dict[str, float], str | None]:
     return scaled, f"country_index:{edition.name} {edition.edition}"
 
 
-def _pooled(ids: list[uuid.UUID]) -> sa.ColumnElement[bool]:
-    """Current assessments of these subjects (facilities or recruiters) whose uploader consented to pooling."""
+def _pooled(owner: Owners) -> sa.ColumnElement[bool]:
+    """Current assessments of these subjects (facilities or recruiters, merged-away members
+    included) whose uploader consented to pooling."""
     return sa.and_(
-        Assessment.subject_id.in_(ids), Assessment.superseded_by_id.is_(None), Assessment.pooled_signal.is_(True)
+        Assessment.subject_id.in_(list(owner)),
+        Assessment.superseded_by_id.is_(None),
+        Assessment.pooled_signal.is_(True),
     )
 
 
-def _actions(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, tuple[bool, bool]]:
+def _actions(session: Session, owner: Owners, today: date) -> dict[uuid.UUID, tuple[bool, bool]]:
     rows = session.execute(
         sa.select(CorrectiveAction.finding_id, CorrectiveAction.due_date)
         .join(Assessment, Assessment.id == CorrectiveAction.assessment_id)
-        .where(_pooled(ids), CorrectiveAction.status.in_(_OPEN), CorrectiveAction.finding_id.is_not(None))
+        .where(_pooled(owner), CorrectiveAction.status.in_(_OPEN), CorrectiveAction.finding_id.is_not(None))
     ).all()
     state: dict[uuid.UUID, tuple[bool, bool]] = {}
     for finding_id, due in rows:
@@ -187,9 +200,7 @@ def _actions(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.U
     return state
 
 
-def _findings(
-    session: Session, ids: list[uuid.UUID], method: Method, today: date
-) -> dict[uuid.UUID, list[FindingEvidence]]:
+def _findings(session: Session, owner: Owners, method: Method, today: date) -> dict[uuid.UUID, list[FindingEvidence]]:
     del method  # the weights apply in scoring; gathering only reads facts
     rows = session.execute(
         sa.select(
@@ -204,15 +215,15 @@ def _findings(
             Finding.legal_non_compliance,
         )
         .join(Finding, Finding.assessment_id == Assessment.id)
-        .where(_pooled(ids))
+        .where(_pooled(owner))
         .order_by(Finding.id)
     ).all()
-    actions = _actions(session, ids, today)
+    actions = _actions(session, owner, today)
     known = {i.value for i in IloIndicator}
     by_site: dict[uuid.UUID, list[FindingEvidence]] = defaultdict(list)
     for row in rows:
         open_action, overdue = actions.get(row.id, (False, False))
-        by_site[row.subject_id].append(
+        by_site[owner[row.subject_id]].append(
             FindingEvidence(
                 ref=str(row.id),
                 severity=row.severity,
@@ -229,17 +240,19 @@ def _findings(
     return by_site
 
 
-def _assessments(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[AssessmentSeen]]:
+def _assessments(session: Session, owner: Owners, today: date) -> dict[uuid.UUID, list[AssessmentSeen]]:
     rows = session.execute(
         sa.select(
             Assessment.subject_id, Assessment.id, Assessment.modality, Assessment.type, Assessment.period_end_date
         )
-        .where(_pooled(ids))
+        .where(_pooled(owner))
         .order_by(Assessment.id)
     ).all()
     by_site: dict[uuid.UUID, list[AssessmentSeen]] = defaultdict(list)
-    for site_id, assessment_id, modality, kind, end in rows:
-        by_site[site_id].append(AssessmentSeen(str(assessment_id), modality, kind, max((today - end).days, 0)))
+    for subject_id, assessment_id, modality, kind, end in rows:
+        by_site[owner[subject_id]].append(
+            AssessmentSeen(str(assessment_id), modality, kind, max((today - end).days, 0))
+        )
     return by_site
 
 
@@ -249,28 +262,37 @@ def gather_recruiters(
     """A recruiter's inputs: no site profile (inherent risk is a site's); the findings of its own
     current pooled assessments; and every recruiter path through it (it places the workers, or it
     is an agent above the sub-agent who does), as the sites it serves gather them."""
-    ids = list(session.scalars(sa.select(Recruiter.id).where(Recruiter.id.in_(list(recruiter_ids)))))
+    ids = list(
+        session.scalars(
+            sa.select(Recruiter.id).where(Recruiter.id.in_(list(recruiter_ids)), Recruiter.merged_into_id.is_(None))
+        )
+    )
     if not ids:
         return {}
+    owner = merge_store.members(session, Recruiter, ids)
     stated = session.execute(
         sa.select(Relationship.from_id, Relationship.public_id).where(
             Relationship.from_kind == EndpointKind.recruiter,
-            Relationship.from_id.in_(ids),
+            Relationship.from_id.in_(list(owner)),
             Relationship.kind.in_([Kind.recruits_for, Kind.subcontracts]),
             active(today),
         )
     ).all()
     links_of: dict[uuid.UUID, set[str]] = defaultdict(set)
-    for recruiter_id, public_id in stated:
-        links_of[recruiter_id].add(public_id)
-    sites = recruiter_paths.sites_served(session, ids, today)
+    for member, public_id in stated:
+        links_of[owner[member]].add(public_id)
+    sites = recruiter_paths.sites_served(session, owner, today)
     paths = (
-        [p for site_paths in recruiter_paths.paths_into(session, sites, today).values() for p in site_paths]
+        [
+            p
+            for site_paths in recruiter_paths.paths_into(session, {s: s for s in sites}, today).values()
+            for p in site_paths
+        ]
         if sites
         else []
     )
-    findings = _findings(session, ids, method, today)
-    seen = _assessments(session, ids, today)
+    findings = _findings(session, owner, method, today)
+    seen = _assessments(session, owner, today)
     return {
         r: RiskInputs(
             findings=tuple(findings.get(r, ())),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.ids import uuid7
+from graph import merge_store
 from graph.models import Facility, Recruiter
 from risk import upstream
 from risk.gather import gather, gather_recruiters
@@ -140,6 +141,7 @@ def recompute_facilities(
     term rests on these sites' own scores."""
     method = method or current_method()
     today = today or utcnow().date()
+    ids = _live(session, Facility, ScoredKind.facility, ids)
     own_inputs = gather(session, ids, method, today=today)
     own = {site: own_points(score(inputs, method)) for site, inputs in own_inputs.items()}
     outcome = _score_and_store(session, with_upstream(session, own_inputs, own, method, today), method)
@@ -168,7 +170,25 @@ def recompute_recruiters(
     changed scores (see ``risk.gather.gather_recruiters``)."""
     method = method or current_method()
     today = today or utcnow().date()
+    ids = _live(session, Recruiter, ScoredKind.recruiter, ids)
     return _score_and_store(session, gather_recruiters(session, ids, method, today=today), method, ScoredKind.recruiter)
+
+
+def _live(session: Session, record: Any, kind: ScoredKind, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """The live records ``ids`` name: a merged-away record (a job queued before its merge, a link
+    stated about it) stands for its survivor, and its own stored score goes."""
+    survivors = merge_store.survivors(session, record, ids)
+    if survivors:
+        session.execute(
+            sa.delete(RiskScore).where(RiskScore.subject_kind == kind, RiskScore.subject_id.in_(list(survivors)))
+        )
+    return list(dict.fromkeys(survivors.get(i, i) for i in ids))
+
+
+def _forget_merged(session: Session, record: Any, kind: ScoredKind) -> None:
+    """Delete the stored scores of merged-away records (the whole-network passes score survivors only)."""
+    merged = sa.select(record.id).where(record.merged_into_id.is_not(None))
+    session.execute(sa.delete(RiskScore).where(RiskScore.subject_kind == kind, RiskScore.subject_id.in_(merged)))
 
 
 def _score_and_store(
@@ -226,6 +246,7 @@ def recompute_all(
     the scores with the risk their suppliers carry (which rests on those own scores)."""
     method = method or current_method()
     today = today or utcnow().date()
+    _forget_merged(session, Facility, ScoredKind.facility)
     ids = all_facility_ids(session)
     own: dict[uuid.UUID, float] = {}
     for batch in _batches(ids):
@@ -293,6 +314,7 @@ def recompute_all_recruiters(
     """Every recruiter, in batches: set-based gathering, vectorised scoring, changed rows stored."""
     method = method or current_method()
     today = today or utcnow().date()
+    _forget_merged(session, Recruiter, ScoredKind.recruiter)
     scored = written = 0
     for batch in _batches(all_recruiter_ids(session)):
         inputs = gather_recruiters(session, batch, method, today=today)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from graph import merge_store
 from graph.models import Corridor, EndpointKind, FeePayer, Recruiter, RecruiterCertification, Relationship
 from graph.models import RelationshipKind as Kind
 from graph.relationship_repository import active
@@ -22,6 +23,10 @@ from risk.reference.store import CORRIDOR_WEIGHTS
 
 #: Longest recruiter chain followed back from a site (guards against cycles in stated links).
 MAX_CHAIN = 6
+
+#: Each record id, merged-away members included, to the live record its links count for
+#: (``graph.merge_store.members``).
+Owners = Mapping[uuid.UUID, uuid.UUID]
 
 
 def links_into(kind: Kind, ids: Iterable[uuid.UUID], today: date) -> sa.ColumnElement[bool]:
@@ -33,7 +38,8 @@ def links_into(kind: Kind, ids: Iterable[uuid.UUID], today: date) -> sa.ColumnEl
     )
 
 
-def paths_into(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[RecruiterPath]]:
+def paths_into(session: Session, sites: Owners, today: date) -> dict[uuid.UUID, list[RecruiterPath]]:
+    """The recruiter paths into the sites (keys of ``sites``), listed under the site each counts for."""
     links = session.execute(
         sa.select(
             Relationship.to_id,
@@ -44,20 +50,22 @@ def paths_into(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid
             Relationship.fee_currency,
             Relationship.corridor_id,
         )
-        .where(links_into(Kind.recruits_for, ids, today), Relationship.from_kind == EndpointKind.recruiter)
+        .where(links_into(Kind.recruits_for, sites, today), Relationship.from_kind == EndpointKind.recruiter)
         .order_by(Relationship.public_id)
     ).all()
     if not links:
         return {}
-    parents = _agents_above(session, {link.from_id for link in links}, today)
-    recruiter_ids = {link.from_id for link in links} | {p for ps in parents.values() for p, _ in ps}
+    placing = merge_store.survivors(session, Recruiter, {link.from_id for link in links})
+    parents = _agents_above(session, {placing.get(link.from_id, link.from_id) for link in links}, today)
+    recruiter_ids = set(parents) | {placing.get(link.from_id, link.from_id) for link in links}
+    recruiter_ids |= {agent for above in parents.values() for agent, _ in above}
     licensed, certified = _recruiter_standing(session, recruiter_ids, today)
     weights = corridor_weights(session, {link.corridor_id for link in links if link.corridor_id is not None})
     by_site: dict[uuid.UUID, list[RecruiterPath]] = defaultdict(list)
     for link in links:
         usd = link.fee_per_worker if (link.fee_currency or "").upper() == "USD" else None
-        for chain, refs in _chains(link.from_id, parents):
-            by_site[link.to_id].append(
+        for chain, refs in _chains(placing.get(link.from_id, link.from_id), parents):
+            by_site[sites[link.to_id]].append(
                 RecruiterPath(
                     ref="+".join([link.public_id, *refs]),
                     depth=len(chain),
@@ -114,20 +122,23 @@ def corridor_weights(session: Session, corridor_ids: set[uuid.UUID]) -> dict[uui
 def _agents_above(
     session: Session, recruiter_ids: set[uuid.UUID], today: date
 ) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
-    """Sub-agent -> [(agent, link public id)], level by level up to ``MAX_CHAIN`` (one query a level)."""
+    """Sub-agent -> [(agent, link public id)], level by level up to ``MAX_CHAIN`` (three queries a
+    level), between live recruiters: a link stated about a merged-away agency counts for its survivor."""
     parents: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = defaultdict(list)
     frontier, seen = set(recruiter_ids), set(recruiter_ids)
     for _ in range(MAX_CHAIN - 1):
         if not frontier:
             break
+        owner = merge_store.members(session, Recruiter, frontier)
         rows = session.execute(
             sa.select(Relationship.to_id, Relationship.from_id, Relationship.public_id)
-            .where(links_into(Kind.subcontracts, frontier, today), Relationship.from_kind == EndpointKind.recruiter)
+            .where(links_into(Kind.subcontracts, owner, today), Relationship.from_kind == EndpointKind.recruiter)
             .order_by(Relationship.public_id)
         ).all()
+        live = merge_store.survivors(session, Recruiter, {agent for _, agent, _ in rows})
         for sub_agent, agent, public_id in rows:
-            parents[sub_agent].append((agent, public_id))
-        frontier = {agent for _, agent, _ in rows} - seen
+            parents[owner[sub_agent]].append((live.get(agent, agent), public_id))
+        frontier = {live.get(agent, agent) for _, agent, _ in rows} - seen
         seen |= frontier
     return parents
 
@@ -171,9 +182,10 @@ def _recruiter_standing(
     return licensed, certified
 
 
-def sites_served(session: Session, ids: list[uuid.UUID], today: date) -> list[uuid.UUID]:
-    """Sites the recruiters place workers at, themselves or through their sub-agents (level by level)."""
-    frontier, seen = set(ids), set(ids)
+def sites_served(session: Session, ids: Iterable[uuid.UUID], today: date) -> list[uuid.UUID]:
+    """Sites the recruiters ``ids`` place workers at, themselves or through their sub-agents (level
+    by level; links stated about a recruiter merged into one of them count)."""
+    frontier = seen = set(merge_store.members(session, Recruiter, ids))
     for _ in range(MAX_CHAIN - 1):
         below = set(
             session.scalars(
@@ -185,10 +197,11 @@ def sites_served(session: Session, ids: list[uuid.UUID], today: date) -> list[uu
                 )
             )
         )
-        frontier = below - seen
+        live = merge_store.survivors(session, Recruiter, below)
+        frontier = set(merge_store.members(session, Recruiter, {live.get(r, r) for r in below})) - seen
         if not frontier:
             break
-        seen |= frontier
+        seen = seen | frontier
     return list(
         session.scalars(
             sa.select(Relationship.to_id)

@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from graph import merge_store
 from graph.models import EndpointKind, Facility, Relationship
 from graph.models import RelationshipKind as Kind
 from graph.relationship_repository import active
@@ -94,25 +95,42 @@ class Upstream:
         return out
 
 
-def _links(session: Session, where: sa.ColumnElement[bool]) -> list[SupplyLink]:
+def _links(
+    session: Session, where: sa.ColumnElement[bool], live: Mapping[uuid.UUID, uuid.UUID] | None = None
+) -> list[SupplyLink]:
+    """The links, between live facilities: a link stated about a merged-away facility joins the
+    facility it was merged into (``live``: merged-away -> survivor; looked up when None)."""
     rows = session.execute(
         sa.select(Relationship.from_id, Relationship.to_id, Relationship.public_id, Facility.public_id)
         .join(Facility, Facility.id == Relationship.from_id)
-        .where(where, Relationship.from_kind == EndpointKind.facility, Facility.merged_into_id.is_(None))
+        .where(where, Relationship.from_kind == EndpointKind.facility)
         .order_by(Relationship.public_id)
     ).all()
-    return [SupplyLink(supplier, site, link, public_id) for supplier, site, link, public_id in rows]
+    if live is None:
+        live = merge_store.survivors(session, Facility, {r[0] for r in rows} | {r[1] for r in rows})
+    moved = {live[r[0]] for r in rows if r[0] in live}
+    stmt = sa.select(Facility.id, Facility.public_id).where(Facility.id.in_(list(moved)))
+    public = dict(session.execute(stmt).all()) if moved else {}
+    return [
+        SupplyLink(
+            live.get(supplier, supplier),
+            live.get(site, site),
+            link,
+            public.get(live.get(supplier, supplier), public_id),
+        )
+        for supplier, site, link, public_id in rows
+    ]
 
 
 def links_above(session: Session, ids: Iterable[uuid.UUID], today: date, method: Method) -> list[SupplyLink]:
     """Active ``supplies`` links into ``ids`` and, tier by tier, into their suppliers, up to
-    ``max_depth`` tiers (one query a tier)."""
+    ``max_depth`` tiers (a few queries a tier)."""
     frontier, seen = set(ids), set(ids)
     found: list[SupplyLink] = []
     for _ in range(method.upstream.max_depth):
         if not frontier:
             break
-        level = _links(session, links_into(Kind.supplies, frontier, today))
+        level = _links(session, links_into(Kind.supplies, merge_store.members(session, Facility, frontier), today))
         found.extend(level)
         frontier = {link.supplier for link in level} - seen
         seen |= frontier
@@ -120,10 +138,11 @@ def links_above(session: Session, ids: Iterable[uuid.UUID], today: date, method:
 
 
 def all_links(session: Session, today: date) -> list[SupplyLink]:
-    """Every active ``supplies`` link between live facilities (the whole-network recompute)."""
+    """Every active ``supplies`` link, between live facilities (the whole-network recompute)."""
     return _links(
         session,
         sa.and_(Relationship.kind == Kind.supplies, Relationship.to_kind == EndpointKind.facility, active(today)),
+        merge_store.survivors(session, Facility),
     )
 
 
@@ -159,12 +178,13 @@ def customers_within(session: Session, ids: Iterable[uuid.UUID], today: date, me
                     Relationship.kind == Kind.supplies,
                     Relationship.from_kind == EndpointKind.facility,
                     Relationship.to_kind == EndpointKind.facility,
-                    Relationship.from_id.in_(list(frontier)),
+                    Relationship.from_id.in_(list(merge_store.members(session, Facility, frontier))),
                     active(today),
                 )
             )
         )
-        frontier = below - seen
+        live = merge_store.survivors(session, Facility, below)
+        frontier = {live.get(site, site) for site in below} - seen
         seen |= frontier
         reached |= frontier
     return reached

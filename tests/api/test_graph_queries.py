@@ -249,3 +249,32 @@ class TestMergedSites:
         assert [[r["id"] for r in c["recruiters"]] for c in chains["chains"]] == [[agent]]
         whole = (await api.get(f"{G}/network", headers=brand.headers)).json()
         assert ids(whole) == {survivor, supplier_site, agent}
+
+    async def test_two_members_who_named_the_same_site_twice_share_it_once_merged(
+        self, api: httpx.AsyncClient, committing_sessions: sessionmaker[Session]
+    ) -> None:
+        a, b = await party(api, committing_sessions), await party(api, committing_sessions)
+        owner = await party(api, committing_sessions, OrganizationKind.supplier)
+        operator = await party(api, committing_sessions, OrganizationKind.platform, OPERATOR_SCOPES)
+        x, y = await facility(api, a), await facility(api, b)
+        await own(api, owner, operator, x)  # the claimed record survives the merge
+        a_link = await made(api, a, "sources_from", a.org, fac(x), tier=1)
+        b_link = await made(api, b, "sources_from", b.org, fac(y), tier=2)
+        assert (await api.get(f"{G}/shared-suppliers", headers=a.headers)).json()["items"] == []
+        merged = await api.post(
+            f"/v1/facilities/{x}/match-decisions",
+            json={"candidate_id": y, "decision": "confirm"},
+            headers=operator.headers,
+        )
+        assert merged.status_code == 200, merged.text
+        assert (await api.get(f"/v1/facilities/{y}", headers=a.headers)).json()["id"] == x
+
+        for member, tier in ((a, 1), (b, 2)):
+            items = (await api.get(f"{G}/shared-suppliers", headers=member.headers)).json()["items"]
+            assert [(i["facility_id"], i["sharing_members"], i["your_tier"]) for i in items] == [(x, 1, tier)]
+        listed = {}
+        for who in (a, b, owner):
+            response = await api.get("/v1/relationships", params={"facility": x}, headers=who.headers)
+            listed[who.org["id"]] = {i["id"] for i in response.json()["items"]}
+        # Each member sees its own link into the site under the survivor's id; the owner sees both.
+        assert [listed[who.org["id"]] for who in (a, b, owner)] == [{a_link}, {b_link}, {a_link, b_link}]

@@ -197,10 +197,10 @@ class TestCorridorWeightOfPaths:
 
     def test_no_edition_and_no_corridor_weigh_nothing(self, session: Session) -> None:
         net = make_network(session)
-        (unweighted,) = paths_into(session, [net.site.id], TODAY)[net.site.id]
+        (unweighted,) = paths_into(session, {net.site.id: net.site.id}, TODAY)[net.site.id]
         net.placing.corridor_id = make_corridor(session).id
         session.flush()
-        (on_corridor,) = paths_into(session, [net.site.id], TODAY)[net.site.id]
+        (on_corridor,) = paths_into(session, {net.site.id: net.site.id}, TODAY)[net.site.id]
 
         assert (unweighted.corridor_weight, on_corridor.corridor_weight) == (0.0, 0.0)
         assert corridor_weights(session, {net.placing.corridor_id, uuid.uuid4()}) == {}
