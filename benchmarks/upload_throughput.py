@@ -1,6 +1,6 @@
 """Bulk facility upload + matching throughput, against the per-row baseline, per dialect.
 
-    uv run python benchmarks/upload_throughput.py --rows 10000 [--seed 7] [--baseline-rows N]
+    uv run python benchmarks/upload_throughput.py --rows 10000 [--seed 7] [--baseline-rows N] [--tail N]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/loomline_bench_upload] [--no-sqlite]
 
 Generates a realistic facility list: real rows of the Open Apparel Registry lists (see
@@ -16,7 +16,11 @@ then processes it with the bulk path (graph/bulk.py ``register_many``, chunks of
 another empty registry, with the per-row baseline (``register_each``: ``create_facility`` per
 row). Prints rows/s of both, the ratio, and the outcome counts of both (which must agree).
 ``--baseline-rows`` measures the baseline on the first N rows only (the 100,000-row baseline
-takes hours); the ratio is then per row. The PostgreSQL run works in its own schema
+takes hours); the ratio is then per row, but the baseline meets an almost empty registry while
+the bulk path meets one growing to ``--rows``. ``--tail N`` adds the like-for-like comparison at
+full size: the N rows that follow in the same list, uploaded by another member, processed by each
+path against its own copy of the registry the bulk run built (SQLite: a file copy; PostgreSQL: a
+database made from it as a template). The PostgreSQL run works in its own schema
 (``bench_uploads``), dropped afterwards. Not part of the test suite; figures depend on the machine.
 """
 
@@ -25,12 +29,17 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import shutil
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks import make_facility_pairs as pairs
@@ -149,13 +158,15 @@ def _progress_printer(label: str, rows: int) -> processing.Progress:
     return show
 
 
-def measure(url: str, content: bytes, rows: int, method: processing.Method) -> Measured:
-    """Store and process one list on an empty registry (migrated from scratch)."""
+def measure(url: str, content: bytes, rows: int, method: processing.Method, *, fresh: bool = True) -> Measured:
+    """Store and process one list on an empty registry (migrated from scratch), or (``fresh``
+    False) on the registry already there, as another member's upload."""
     engine = create_engine(Settings(database_url=url))
-    with engine.begin() as conn:
-        migrations.downgrade(conn, "base")
-    with engine.begin() as conn:
-        migrations.upgrade(conn)
+    if fresh:
+        with engine.begin() as conn:
+            migrations.downgrade(conn, "base")
+        with engine.begin() as conn:
+            migrations.upgrade(conn)
     factory = create_sessionmaker(engine)
     principal = _principal(factory)
     limits = UploadLimits(max_bytes=500 * 1024 * 1024, max_rows=1_000_000)
@@ -180,15 +191,25 @@ def measure(url: str, content: bytes, rows: int, method: processing.Method) -> M
     return Measured(rows, stored - started, done - stored, counts)
 
 
-def run(url: str, rows: list[list[object]], baseline_rows: int, *, baseline_url: str | None = None) -> None:
+def run(
+    url: str,
+    rows: list[list[object]],
+    baseline_rows: int,
+    *,
+    baseline_url: str | None = None,
+    tail: list[list[object]] | None = None,
+) -> None:
     """Both paths on ``url`` (migrated from scratch for each); the baseline on ``baseline_url``
     when given (SQLite: a fresh file, as dropping a 100,000-row registry's tables takes longer
-    than the baseline itself)."""
+    than the baseline itself). With ``tail``: both paths on those rows, each against a copy of
+    the registry the bulk run left."""
     content = write_csv(HEADER, rows).encode()
     print(f"  storing and processing {len(rows)} rows with the bulk path", flush=True)
     bulk = measure(url, content, len(rows), "bulk")
     print(f"  bulk path:    {bulk.rows} rows in {bulk.process_seconds:.1f} s = {bulk.rate:.0f} rows/s")
     print(f"    (storing the upload: {bulk.store_seconds:.1f} s); outcomes {dict(bulk.counts)}")
+    if tail:  # before the baseline, which may migrate the same database afresh
+        _run_tail(url, tail)
     sample = rows[:baseline_rows]
     naive = measure(baseline_url or url, write_csv(HEADER, sample).encode(), len(sample), "per_row")
     scope = "" if len(sample) == len(rows) else f" (first {len(sample)} rows)"
@@ -197,6 +218,49 @@ def run(url: str, rows: list[list[object]], baseline_rows: int, *, baseline_url:
     print(f"  ratio bulk/per-row: {bulk.rate / naive.rate:.1f}x")
     if len(sample) == len(rows) and bulk.counts != naive.counts:
         print("  WARNING: the two paths' outcome counts differ")
+
+
+def _run_tail(url: str, tail: list[list[object]]) -> None:
+    """Both paths on ``tail`` against equal registries: a copy of the bulk run's for the per-row
+    path, the registry itself for the bulk path."""
+    content = write_csv(HEADER, tail).encode()
+    print(f"  the next {len(tail)} rows against the full registry, each path on its own copy", flush=True)
+    with registry_copy(url) as copy_url:
+        naive = measure(copy_url, content, len(tail), "per_row", fresh=False)
+    bulk = measure(url, content, len(tail), "bulk", fresh=False)
+    for label, m in (("bulk path:   ", bulk), ("per-row path:", naive)):
+        print(f"  {label} {m.rows} rows in {m.process_seconds:.1f} s = {m.rate:.0f} rows/s; outcomes {dict(m.counts)}")
+    print(f"  ratio bulk/per-row at full size: {bulk.rate / naive.rate:.1f}x")
+    if bulk.counts != naive.counts:
+        print("  WARNING: the two paths' outcome counts differ")
+
+
+@contextmanager
+def registry_copy(url: str) -> Iterator[str]:
+    """A copy of the registry at ``url``, dropped afterwards: a file copy for SQLite, a database
+    made with ``url``'s database as its template for PostgreSQL (nothing may be connected to it)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        source = Path(str(parsed.database))
+        target = source.with_name(f"copy-{source.name}")
+        shutil.copyfile(source, target)
+        try:
+            yield str(parsed.set(database=str(target)))
+        finally:
+            target.unlink(missing_ok=True)
+        return
+    database = str(parsed.database)
+    copy = f"{database}_copy"
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{copy}" TEMPLATE "{database}"')
+        yield parsed.set(database=copy).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        admin.dispose()
 
 
 def postgres_url(base: str) -> str:
@@ -211,11 +275,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=10_000, help="rows in the generated list (default 10000)")
     parser.add_argument("--baseline-rows", type=int, help="measure the per-row baseline on the first N rows only")
+    parser.add_argument(
+        "--tail", type=int, default=0, help="also time both paths on N more rows against the full registry"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--postgres-url", help="also run on PostgreSQL+PostGIS (in schema bench_uploads)")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite + SpatiaLite run")
     args = parser.parse_args()
-    rows = facility_list(args.rows, args.seed)
+    listed = facility_list(args.rows + args.tail, args.seed)  # the first --rows rows do not depend on --tail
+    rows, tail = listed[: args.rows], listed[args.rows :]
     baseline_rows = min(args.baseline_rows or args.rows, args.rows)
     print(f"{len(rows)} rows (seed {args.seed})")
     if not args.no_sqlite:
@@ -227,11 +295,12 @@ def main() -> None:
                 rows,
                 baseline_rows,
                 baseline_url=f"sqlite:///{base / 'per_row.sqlite'}",
+                tail=tail,
             )
     if args.postgres_url:
         print("PostgreSQL + PostGIS")
         try:
-            run(postgres_url(args.postgres_url), rows, baseline_rows)
+            run(postgres_url(args.postgres_url), rows, baseline_rows, tail=tail)
         finally:
             drop_schema(args.postgres_url)
 
