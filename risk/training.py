@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.principal import Principal
-from graph import network_repository
+from graph import merge_store, network_repository
 from graph.models import Facility
 from ingest.assessments.models import Assessment, CorrectiveAction, Finding
 from ingest.canonical import ActionStatus, Severity, Topic
@@ -68,9 +68,11 @@ class Priority:
 
 
 def open_trainable_topics(session: Session, facility_ids: list[uuid.UUID]) -> dict[uuid.UUID, Counter[str]]:
-    """Per facility, the topics of its open findings a training can address, counted."""
+    """Per facility, the topics of its open findings a training can address, counted (findings
+    about a record merged into the facility included)."""
     if not facility_ids:
         return {}
+    owner = merge_store.members(session, Facility, facility_ids)
     closed = sa.exists().where(
         CorrectiveAction.finding_id == Finding.id, CorrectiveAction.status == ActionStatus.closed
     )
@@ -78,7 +80,7 @@ def open_trainable_topics(session: Session, facility_ids: list[uuid.UUID]) -> di
         sa.select(Assessment.facility_id, Finding.topic)
         .join(Finding, Finding.assessment_id == Assessment.id)
         .where(
-            Assessment.facility_id.in_(facility_ids),
+            Assessment.facility_id.in_(list(owner)),
             Assessment.superseded_by_id.is_(None),
             Assessment.pooled_signal.is_(True),
             Finding.severity != Severity.none,
@@ -89,7 +91,7 @@ def open_trainable_topics(session: Session, facility_ids: list[uuid.UUID]) -> di
     topics: dict[uuid.UUID, Counter[str]] = defaultdict(Counter)
     for facility_id, topic in rows:
         if facility_id is not None:
-            topics[facility_id][Topic(topic).value] += 1
+            topics[owner[facility_id]][Topic(topic).value] += 1
     return topics
 
 

@@ -21,6 +21,7 @@ from risk.gather import gather, gather_recruiters
 from risk.inputs import RiskInputs
 from risk.method import current_method
 from risk.models import RiskScore
+from risk.training import open_trainable_topics
 from risk.upstream import own_of_components
 from tests.risk.network import TODAY, make_assessment, make_link, make_network, make_org, make_recruiter, make_site
 
@@ -124,3 +125,17 @@ class TestMergedRecruiter:
         after = gather_recruiters(session, [twin.id, placing_agency.id], METHOD, today=TODAY)
         assert set(after) == {twin.id}
         assert [p.ref for p in after[twin.id].recruitment] == [link.public_id]
+
+
+class TestMergedTrainingTopics:
+    def test_a_merged_away_sites_open_findings_count_for_the_survivor(self, session: Session) -> None:
+        auditor = make_org(session, OrganizationKind.auditor)
+        twin, site = make_site(session), make_site(session)
+        make_assessment(session, site, by=auditor)
+        make_assessment(session, twin, by=auditor)
+        before = open_trainable_topics(session, [twin.id])
+
+        _merge(session, merges.FACILITIES, twin, site)
+
+        after = open_trainable_topics(session, [twin.id])
+        assert sum(after[twin.id].values()) == 2 * sum(before[twin.id].values()) > 0
