@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
+from graph import merge_store
 from graph.models import EndpointKind, Facility, Recruiter, Relationship, RelationshipKind
 from graph.network import AGAINST_FLOW, Label, LabelledLink, LinkRow
 from graph.relationship_repository import active, visible_relationships
@@ -99,10 +100,7 @@ def _flow_target(row: LinkRow) -> uuid.UUID:
 def with_merged(session: Session, ids: set[uuid.UUID]) -> set[uuid.UUID]:
     """The ids and those of the facilities merged into them (links stated before a merge name the
     merged-away facility)."""
-    merged = set()
-    for chunk in _chunks(ids):
-        merged |= set(session.scalars(sa.select(Facility.id).where(Facility.merged_into_id.in_(chunk))))
-    return ids | merged
+    return set(merge_store.members(session, Facility, ids))
 
 
 def links_around(
